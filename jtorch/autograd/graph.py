@@ -1,0 +1,197 @@
+"""Graph nodes of the autograd tape.
+
+A node is created by every differentiable call whose inputs require grad. It holds the edges to the
+nodes that produced its inputs (``(node, output_nr)``, or ``None`` for inputs that need no grad) and
+knows how to turn gradients of its outputs into gradients of its inputs.
+"""
+from __future__ import annotations
+
+import itertools
+import traceback
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .grad_mode import STATE
+
+_seq = itertools.count()
+
+Edge = tuple  # (Node, output_nr)
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "
+    "a second time or if you need to access saved tensors after calling backward.")
+
+
+class RemovableHandle:
+    """Removes a hook from the dict it was added to."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks_dict: dict, *extra: dict):
+        self.id = next(RemovableHandle._ids)
+        self._dicts = (hooks_dict,) + extra
+
+    def remove(self) -> None:
+        for d in self._dicts:
+            d.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class Node:
+    """Base of every graph node (``grad_fn``)."""
+
+    def __init__(self, edges: tuple, meta: tuple):
+        self._edges = edges          # one entry per differentiable input: (node, nr) or None
+        self._meta = meta            # one (shape, dtype) per output, to materialise missing grads
+        self._seq = next(_seq)
+        self._pre_hooks: dict | None = None     # node.register_prehook
+        self._post_hooks: dict | None = None    # node.register_hook
+        self._tensor_hooks: dict | None = None  # output_nr -> {id: hook}, from Tensor.register_hook
+        self._retained: dict | None = None      # output_nr -> weakref of a tensor that retains grad
+        self._saved: tuple = ()                 # (version cell, version) of saved tensors
+        self._freed = False
+        self._trace = traceback.format_stack()[:-3] if STATE.anomaly else None
+        self.metadata: dict = {}
+
+    # --- torch's public surface
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        return tuple((e[0], e[1]) if e is not None else (None, 0) for e in self._edges)
+
+    def register_hook(self, fn: Callable) -> RemovableHandle:
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        h = RemovableHandle(self._post_hooks)
+        self._post_hooks[h.id] = fn
+        return h
+
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        h = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[h.id] = fn
+        return h
+
+    def __call__(self, *grads):
+        from .engine import call_node
+        return call_node(self, grads)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    # --- used by the engine
+    def _check_saved(self) -> None:
+        if self._freed:
+            raise RuntimeError(_FREED_MSG)
+        for cell, version in self._saved:
+            if cell[0] != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: output of {self.name()} is at version {cell[0]}; expected version {version} "
+                    "instead. Hint: the backtrace further above can point at the operation that failed to "
+                    "compute its gradient. The variable in question was changed in there or anywhere later. "
+                    "Good luck!")
+
+    def apply(self, grads: list, create_graph: bool) -> list:
+        """Gradients of the inputs from gradients of the outputs (arrays, or Tensors if create_graph)."""
+        raise NotImplementedError(f"{self.name()} has no backward")
+
+    def release(self) -> None:
+        """Drop saved values after a backward pass that does not retain the graph."""
+
+
+def zeros_for(meta: tuple) -> Any:
+    shape, dt = meta
+    if not (jnp.issubdtype(dt, jnp.inexact)):
+        return np.zeros(shape, jax.dtypes.float0)
+    return jnp.zeros(shape, dt)
+
+
+_apply_vjp = jax.jit(lambda vjp, cts: vjp(cts))
+
+
+class OpNode(Node):
+    """The node of a registry op (or any Kernel): backward is the op's cached jax.vjp."""
+
+    def __init__(self, kernel, mask: tuple, vjp, vals: tuple, edges: tuple, meta: tuple, single: bool):
+        super().__init__(edges, meta)
+        self._kernel = kernel
+        self._mask = mask
+        self._vjp = vjp
+        self._vals = vals
+        self._single = single
+
+    def name(self) -> str:
+        return self._kernel.node_name
+
+    def apply(self, grads: list, create_graph: bool) -> list:
+        if self._vjp is None:
+            raise RuntimeError(_FREED_MSG)
+        if create_graph:
+            return self._apply_recorded(grads)
+        cts = [g if g is not None else zeros_for(m) for g, m in zip(grads, self._meta)]
+        if any(c.dtype == jax.dtypes.float0 or not _is_float(c) for c in cts):
+            cts = [zeros_for(m) if not jnp.issubdtype(m[1], jnp.inexact) else c for c, m in zip(cts, self._meta)]
+        return list(_apply_vjp(self._vjp, cts[0] if self._single else tuple(cts)))
+
+    def _apply_recorded(self, grads: list) -> list:
+        # Higher order: the backward is itself a kernel of (inputs..., cotangents...), recorded on the tape.
+        from .._kernel import run
+        from ..tensor import Tensor
+        bk = self._kernel.backward_kernel(self._mask, self._single, tuple(_is_inexact(m[1]) for m in self._meta))
+        ins: list = []
+        k = 0
+        for v, m in zip(self._vals, self._mask):
+            if m:
+                ins.append(Tensor._from_edge(v, self._edges[k]))
+                k += 1
+            else:
+                ins.append(None)
+        cts, ct_tensors = [], []
+        for g, m in zip(grads, self._meta):
+            if not _is_inexact(m[1]):
+                continue
+            if g is None:
+                g = Tensor._make(zeros_for(m))
+            cts.append(g._value)
+            ct_tensors.append(g)
+        outs = run(bk, tuple(ins) + tuple(ct_tensors), tuple(self._vals) + tuple(cts))
+        return list(outs) if isinstance(outs, (tuple, list)) else [outs]
+
+    def release(self) -> None:
+        if self._kernel.saves != "none":
+            self._vjp = None
+            self._vals = None
+            self._freed = True
+
+
+def _is_inexact(dt) -> bool:
+    return jnp.issubdtype(dt, jnp.inexact)
+
+
+def _is_float(x) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.inexact)
+
+
+class AccumulateGrad(Node):
+    """The node behind a leaf that requires grad: gradients arriving here accumulate into ``.grad``."""
+
+    def __init__(self, variable):
+        super().__init__((), ((tuple(variable.shape), variable._value.dtype),))
+        self.variable = variable
+
+    def apply(self, grads: list, create_graph: bool) -> list:
+        return []
