@@ -26,3 +26,4 @@ globals().update(_ops.FUNCTIONS)
 globals().update(_LEGACY)
 from ._dtype import promote_types, can_cast  # noqa: E402
 from ._config import result_type  # noqa: E402
+from . import cuda  # noqa: E402

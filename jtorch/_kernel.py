@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .autograd.grad_mode import STATE
-from .autograd.graph import OpNode, _is_inexact
+from .autograd.graph import OpNode, _is_inexact, conj_complex
 from .tensor import Tensor
 
 _make = Tensor._make
@@ -67,7 +67,7 @@ class Kernel:
                         k += 1
                     else:
                         cts.append(np.zeros(o.shape, jax.dtypes.float0))
-                return tuple(pullback(cts[0] if single else tuple(cts)))
+                return tuple(conj_complex(pullback(conj_complex(cts[0] if single else tuple(cts)))))
 
             bk = self._bwds[key] = Kernel(self.name + "_backward", backward, "inputs",
                                           self.node_name.replace("Backward0", "BackwardBackward0"))

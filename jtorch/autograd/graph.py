@@ -120,7 +120,13 @@ def zeros_for(meta: tuple) -> Any:
     return jnp.zeros(shape, dt)
 
 
-_apply_vjp = jax.jit(lambda vjp, cts: vjp(cts))
+def conj_complex(tree: Any) -> Any:
+    """Conjugate the complex leaves: torch's gradients are the conjugates of JAX's cotangents, so a
+    pullback maps torch's ``g`` to ``conj(vjp(conj(g)))`` (real leaves are unchanged)."""
+    return jax.tree_util.tree_map(lambda a: jnp.conj(a) if jnp.iscomplexobj(a) else a, tree)
+
+
+_apply_vjp = jax.jit(lambda vjp, cts: conj_complex(vjp(conj_complex(cts))))
 
 
 class OpNode(Node):

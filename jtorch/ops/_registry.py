@@ -40,6 +40,7 @@ from .._dtype import dtype as _DType
 from .._kernel import Kernel, run
 from ..autograd.grad_mode import STATE
 from ..tensor import Tensor
+from ._fastpath import fast_path
 
 # ------------------------------------------------------------------ promotion kinds (torch._prims_common)
 DEFAULT = "default"                    # result = promoted dtype
@@ -279,10 +280,11 @@ class Op:
                 lines.append("*")
             lines.append("out=None")
         fname = self.public_name + ("_" if inplace else "")
-        src = (f"def {fname}({', '.join(lines)}):\n"
-               f"    return _call(({', '.join(call_args)}{',' if call_args else ''}), "
-               f"{'None' if inplace else 'out'}, {'self' if inplace else 'None'})\n")
-        ns: dict = {"_call": self._call, "_varargs": _varargs, **defaults}
+        args_tuple = f"({', '.join(call_args)}{',' if call_args else ''})"
+        fast, fast_ns = ("", {}) if inplace else fast_path(self, call_args, defaults, args_tuple)
+        src = (f"def {fname}({', '.join(lines)}):\n{fast}"
+               f"    return _call({args_tuple}, {'None' if inplace else 'out'}, {'self' if inplace else 'None'})\n")
+        ns: dict = {"_call": self._call, "_varargs": _varargs, **defaults, **fast_ns}
         exec(compile(src, f"<jtorch op {self.name}>", "exec"), ns)
         f = ns[fname]
         f.__qualname__ = ("Tensor." if method else "") + fname
@@ -301,8 +303,8 @@ class Op:
         """Apply this op again to a new first argument (views re-read their base this way)."""
         return self._dispatch((t,) + rest, None, None)
 
-    def _dispatch(self, args: tuple, out: Any, inplace: Tensor | None) -> Any:
-        # NOTE: the hot path of every eager op; keep it lean (see benchmarks/eager_ops.py).
+    def _prepare(self, args: tuple, inplace: Tensor | None) -> tuple:
+        """The kernel for these arguments, and its dynamic inputs (Tensors and values)."""
         tensors: list = []
         vals: list = []
         layout: list = []
@@ -367,10 +369,13 @@ class Op:
 
         key = (builtins.tuple(layout), builtins.tuple(promo), None if inplace is None else inplace._v.dtype,
                _dtype._default_float)
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._cache[key] = self._resolve(key, args, inplace)
-        kernel = entry
+        kernel = self._cache.get(key)
+        if kernel is None:
+            kernel = self._cache[key] = self._resolve(key, args, inplace)
+        return kernel, tensors, vals, layout
+
+    def _dispatch(self, args: tuple, out: Any, inplace: Tensor | None) -> Any:
+        kernel, tensors, vals, layout = self._prepare(args, inplace)
         if inplace is not None:
             inplace._check_inplace()
         if out is not None and STATE.grad:
