@@ -5,6 +5,7 @@ import warnings
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 
 from .. import _device, _dtype
 from ..autograd.grad_mode import STATE
@@ -16,6 +17,9 @@ from ._registry import op
 @op("_to_copy(Tensor input, ScalarType dtype) -> Tensor", saves="none", function=False, method=False,
     out=False, node_name="ToCopyBackward0")
 def _to_copy(x, dtype):
+    if jnp.issubdtype(x.dtype, jnp.floating) and dtype.is_integer and dtype.itemsize < 8:
+        # torch converts through int64 and keeps the low bits (300.2 -> int8 44); XLA would saturate
+        return x.astype(jnp.int64).astype(dtype.np)
     return x.astype(dtype.np)
 
 
