@@ -19,11 +19,18 @@ from .ops.creation import (LEGACY_CLASSES as _LEGACY, channels_last, channels_la
                            sparse_coo, strided)
 from . import autograd  # noqa: E402
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,  # noqa: E402
-                       no_grad, set_grad_enabled)
+                       no_grad, set_grad_enabled, is_anomaly_enabled, is_anomaly_check_nan_enabled,
+                       set_anomaly_enabled)
 from ._config import *  # noqa: E402,F401,F403
 
 globals().update(_ops.FUNCTIONS)
 globals().update(_LEGACY)
+from . import random  # noqa: E402
 from ._dtype import promote_types, can_cast  # noqa: E402
 from ._config import result_type  # noqa: E402
 from . import cuda  # noqa: E402
+from . import fft, linalg, special  # noqa: E402
+from . import nn  # noqa: E402
+from . import optim  # noqa: E402
+from . import compiler  # noqa: E402
+from .compiler import compile  # noqa: E402

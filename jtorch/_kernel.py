@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .autograd.grad_mode import STATE
-from .autograd.graph import OpNode, _is_inexact, conj_complex
+from .autograd.graph import OpNode, _is_inexact, conj_complex, saved_entry
 from .tensor import Tensor
 
 _make = Tensor._make
@@ -28,9 +28,10 @@ def _camel(name: str) -> str:
 class Kernel:
     """A pure function ``fn(*vals)`` of arrays (or None), returning an array or a tuple of arrays."""
 
-    __slots__ = ("name", "fn", "jit", "saves", "node_name", "_vjps", "_bwds", "__weakref__")
+    __slots__ = ("name", "fn", "jit", "saves", "node_name", "listed", "_vjps", "_bwds", "__weakref__")
 
-    def __init__(self, name: str, fn: Callable, saves: str = "inputs", node_name: str | None = None):
+    def __init__(self, name: str, fn: Callable, saves: str = "inputs", node_name: str | None = None,
+                 listed: tuple | None = None):
         self.name = name
         self.fn = fn
         self.jit = jax.jit(fn)
@@ -38,6 +39,9 @@ class Kernel:
         # matters only for the other inputs' gradients, as in mul and matmul)
         self.saves = saves
         self.node_name = node_name or _camel(name) + "Backward0"
+        # per argument, whether torch lists it in grad_fn.next_functions: 1 a tensor operand (if floating),
+        # 2 a Python number operand, 0 not (Scalar options, keys); None: only the differentiated inputs
+        self.listed = listed
         self._vjps: dict = {}
         self._bwds: dict = {}
 
@@ -87,6 +91,23 @@ def _masked_vjp(fn: Callable, mask: tuple) -> Callable:
     return fwd
 
 
+# ------------------------------------------------------------------ Python numbers as cached arrays
+_scalar_cache: dict = {}
+
+
+def scalar_array(s: Any) -> Any:
+    """A Python number as a weakly-typed 0-d jax array, cached (passing arrays to jit is cheapest)."""
+    key = (s.__class__, s)
+    a = _scalar_cache.get(key)
+    if a is None:
+        with jax.ensure_compile_time_eval():  # NOTE: never cache a tracer when first seen inside a trace
+            a = jnp.asarray(s)
+        if len(_scalar_cache) > 4096:
+            _scalar_cache.clear()
+        _scalar_cache[key] = a
+    return a
+
+
 def run(kernel: Kernel, tensors: list, vals: list, record: bool = True) -> Any:
     """Apply ``kernel`` to ``vals``; ``tensors[i]`` is the Tensor behind ``vals[i]`` (or None).
     Returns a Tensor or a tuple of Tensors; records a graph node when an input requires grad."""
@@ -108,14 +129,19 @@ def _run_recorded(kernel: Kernel, tensors: list, vals: list, mask: tuple) -> Any
     out, pullback = kernel.vjp(mask)(*vals)
     single = type(out) is not tuple
     outs = (out,) if single else out
-    edges = tuple(t._edge() for t, m in zip(tensors, mask) if m)
+    listed = kernel.listed
+    if listed is None:
+        edges = tuple(t._edge() for t, m in zip(tensors, mask) if m)
+    else:
+        edges = tuple(t._edge() if m else None for t, v, m, k in zip(tensors, vals, mask, listed)
+                      if m or k == 2 or (k == 1 and _is_inexact(v.dtype)))
     meta = tuple((o.shape, o.dtype) for o in outs)
     node = OpNode(kernel, mask, pullback, tuple(vals), edges, meta, single)
     if kernel.saves == "inputs":
-        node._saved = tuple((c, c[0]) for c in (t._version_cell() for t in tensors if t is not None))
+        node._saved = tuple(saved_entry(t) for t in tensors if t is not None)
     elif kernel.saves == "others":  # bilinear ops: an input is needed for the other inputs' gradients
-        node._saved = tuple((c, c[0]) for c in (t._version_cell() for i, t in enumerate(tensors)
-                                                if t is not None and any(m for j, m in enumerate(mask) if j != i)))
+        node._saved = tuple(saved_entry(t) for i, t in enumerate(tensors)
+                            if t is not None and any(m for j, m in enumerate(mask) if j != i))
     results = []
     for i, o in enumerate(outs):
         t = _make(o)
@@ -124,7 +150,7 @@ def _run_recorded(kernel: Kernel, tensors: list, vals: list, mask: tuple) -> Any
             t._nr = i
         results.append(t)
     if kernel.saves == "outputs":
-        node._saved = tuple((c, c[0]) for c in (t._version_cell() for t in results))
+        node._saved = tuple(saved_entry(t, i) for i, t in enumerate(results))
     return results[0] if single else tuple(results)
 
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype as _DType
-from .._kernel import Kernel, run
+from .._kernel import Kernel, run, scalar_array
 from ..autograd.grad_mode import STATE
 from ..tensor import Tensor
 from ._fastpath import fast_path
@@ -57,21 +57,6 @@ _EXPORTS: dict[str, list] = collections.defaultdict(list)  # module -> public na
 _REQUIRED = object()
 
 # ------------------------------------------------------------------ scalars as cached device arrays
-_scalar_cache: dict = {}
-
-
-def scalar_array(s: Any) -> Any:
-    """A Python number as a weakly-typed 0-d jax array, cached (passing arrays to jit is cheapest)."""
-    key = (s.__class__, s)
-    a = _scalar_cache.get(key)
-    if a is None:
-        a = jnp.asarray(s)
-        if len(_scalar_cache) > 4096:
-            _scalar_cache.clear()
-        _scalar_cache[key] = a
-    return a
-
-
 _NUMBER_TYPES = (builtins.int, builtins.float, builtins.bool, builtins.complex, np.number, np.bool_)
 
 
@@ -113,7 +98,7 @@ def _split_top(s: str) -> list[str]:
 
 
 def parse_signature(sig: str) -> tuple[str, list[Param], str]:
-    m = re.match(r"^\s*(\w+)\((.*)\)\s*(?:->\s*(.+))?$", sig, re.S)
+    m = re.match(r"^\s*(\w+)\((.*?)\)\s*(?:->\s*(.+))?$", sig, re.S)  # lazy: returns may be "(...)"
     if not m:
         raise ValueError(f"bad op signature: {sig}")
     name, body, ret = m.group(1), m.group(2), (m.group(3) or "Tensor").strip()
@@ -309,6 +294,7 @@ class Op:
         vals: list = []
         layout: list = []
         promo: list = []  # dtypes of promoting operands (0-dim ones tagged), Python types of scalars
+        raw: list = []    # dtypes of the other tensors (check= sees every new dtype combination)
         for code, promotes, p, a in zip(self._codes, self._promotes, self.params, args):
             if code <= 1:  # Tensor / Tensor|Scalar
                 if isinstance(a, Tensor):
@@ -318,6 +304,8 @@ class Op:
                     layout.append(1)
                     if promotes:
                         promo.append(v.dtype if v.ndim else ("0", v.dtype))
+                    else:
+                        raw.append(v.dtype)
                 elif a is None and p.nullable:
                     layout.append(0)
                 elif code == 1 and isinstance(a, _NUMBER_TYPES):
@@ -360,6 +348,8 @@ class Op:
                     vals.append(v)
                     if promotes:
                         promo.append(v.dtype if v.ndim else ("0", v.dtype))
+                    else:
+                        raw.append(v.dtype)
                 layout.append(("L", builtins.len(a)))
             else:  # Generator
                 from .._random import draw_key
@@ -368,7 +358,7 @@ class Op:
                 layout.append(4)
 
         key = (builtins.tuple(layout), builtins.tuple(promo), None if inplace is None else inplace._v.dtype,
-               _dtype._default_float)
+               _dtype._default_float, builtins.tuple(raw))
         kernel = self._cache.get(key)
         if kernel is None:
             kernel = self._cache[key] = self._resolve(key, args, inplace)
@@ -402,7 +392,7 @@ class Op:
         """First call with this layout and these dtypes: check, promote, and build the kernel."""
         if self.check is not None:
             self.check(*args)
-        layout, promo, _, _ = key
+        layout, promo = key[0], key[1]
         cdt = rdt = None
         if self.promote is not None:
             dims, zeros, scalars = [], [], []
@@ -485,7 +475,21 @@ class Op:
             return result
 
         saves = self.saves if self.differentiable else "none"
-        return Kernel(self.name, fn, saves=saves, node_name=self.node_name)
+        return Kernel(self.name, fn, saves=saves, node_name=self.node_name, listed=_listed(layout))
+
+
+def _listed(layout: tuple) -> tuple:
+    """Per kernel argument: 1 a tensor operand, 2 a Python number operand (torch lists both in
+    grad_fn.next_functions), 0 a Scalar option or a random key (see Kernel.listed)."""
+    out: list = []
+    for entry in layout:
+        if entry == 1 or entry == 2:
+            out.append(entry)
+        elif entry == 3 or entry == 4 or (entry.__class__ is builtins.tuple and entry[0] == 3):
+            out.append(0)
+        elif entry.__class__ is builtins.tuple and entry[0] == "L":
+            out.extend([1] * entry[1])
+    return builtins.tuple(out)
 
 
 def _type_name(d: _DType) -> str:
