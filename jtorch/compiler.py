@@ -172,7 +172,7 @@ class _Walker:
         for group in opt.param_groups:
             for p in group["params"]:
                 self.root(p)
-            if isinstance(group.get("lr"), float):
+            if isinstance(group.get("lr"), (float, jax.core.Tracer)):  # a tracer while being traced
                 self.hypers.append((group, "lr"))
                 self.guards.append((group, "lr", float))  # stays a float: checked by type
         for p, st in opt.state.items():
@@ -450,8 +450,8 @@ def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None 
     if disable or backend == "eager":
         return model
     if _is_module(model):
-        from .nn.modules._compiled import CompiledModule
-        return CompiledModule(model)
+        from .nn.modules._compiled import OptimizedModule
+        return OptimizedModule(model)
     if not callable(model):
         raise RuntimeError(f"jtorch.compile: expected a function or a Module, got {type(model).__name__}")
     return CompiledFunction(model, fullgraph=fullgraph, dynamic=dynamic)
