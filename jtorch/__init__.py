@@ -34,3 +34,7 @@ from . import nn  # noqa: E402
 from . import optim  # noqa: E402
 from . import compiler  # noqa: E402
 from .compiler import compile  # noqa: E402
+from . import func  # noqa: E402
+from .func import from_jax  # noqa: E402
+
+func.register_pytrees()
