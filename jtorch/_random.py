@@ -37,7 +37,7 @@ class Generator:
     def manual_seed(self, seed: Any) -> "Generator":
         seed = int(seed)
         if not -(1 << 63) <= seed <= _MASK64:
-            raise RuntimeError(f"Overflow when unpacking long long")
+            raise RuntimeError("Overflow when unpacking long long")
         self._seed = seed & _MASK64
         self._key = _key_data(self._seed)
         self._counter = 0
@@ -100,24 +100,29 @@ def generator_for(device: Any) -> Generator:
     return default_generator
 
 
+_VMAP_ERROR = [False]  # set by jtorch.func.vmap(randomness='error')
+
+
 def draw_key(generator: Generator | None) -> Any:
-    """A fresh jax PRNG key from ``generator`` (the default one when None); advances its counter."""
+    """One draw from ``generator`` (the default one when None): its key and draw counter, advancing the
+    counter. Opaque: pass it into a jitted function and call :func:`as_key` there, so the fold costs no
+    separate dispatch and the counter can be a traced value (generator state lifted through jax.jit)."""
     g = default_generator if generator is None else generator
     if not isinstance(g, Generator):
         raise TypeError(f"expected a torch.Generator, got {type(g).__name__}")
-    key = _fold(g._key, g._counter)
-    g._counter = g._counter + 1
-    return key
-
-
-@jax.jit
-def _fold(key: Any, counter: Any) -> Any:
-    return jax.random.key_data(jax.random.fold_in(jax.random.wrap_key_data(key), counter))
+    if _VMAP_ERROR[0]:
+        raise RuntimeError("vmap: called random operation while in randomness error mode. Please either use the "
+                           "'same' or 'different' randomness flags on vmap or perform the randomness operation out "
+                           "of vmap")
+    counter = g._counter
+    g._counter = counter + 1
+    return (g._key, counter)
 
 
 def as_key(raw: Any) -> Any:
-    """Inside a kernel: the typed key from the raw key data ``draw_key`` produced."""
-    return jax.random.wrap_key_data(raw)
+    """Inside a kernel: the typed jax key of a draw, ``fold_in(key, counter)``."""
+    key, counter = raw
+    return jax.random.fold_in(jax.random.wrap_key_data(key), counter)
 
 
 # ------------------------------------------------------------------ torch.* functions
@@ -150,13 +155,18 @@ def set_rng_state(new_state) -> None:
 
 @contextlib.contextmanager
 def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng", _devices_kw: str = "devices",
-             device_type: str = "cuda"):
-    """Restore the random state on exit (torch.random.fork_rng)."""
+             device_type: str | None = None):
+    """Restore the CPU generator and the generators of ``devices`` (all accelerators: None) on exit."""
     if not enabled:
         yield
         return
-    saved = [(default_generator, default_generator.clone_state())]
-    saved += [(g, g.clone_state()) for g in _cuda_generators.values()]
+    if device_type not in (None, "cuda"):
+        raise NotImplementedError(f"{_caller}(): device_type={device_type!r}; jtorch's accelerators are 'cuda'")
+    if devices is None:
+        gens = list(_cuda_generators.values())
+    else:
+        gens = [generator_for(_device.device("cuda", d) if isinstance(d, int) else d) for d in devices]
+    saved = [(g, g.clone_state()) for g in [default_generator] + gens]
     try:
         yield
     finally:

@@ -48,3 +48,8 @@ def is_anomaly_enabled() -> bool:
 
 def is_anomaly_check_nan_enabled() -> bool:
     return STATE.anomaly_check_nan
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """torch.set_anomaly_enabled."""
+    STATE.anomaly, STATE.anomaly_check_nan = bool(enabled), bool(check_nan)

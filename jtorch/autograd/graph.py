@@ -7,7 +7,9 @@ knows how to turn gradients of its outputs into gradients of its inputs.
 from __future__ import annotations
 
 import itertools
+import re
 import traceback
+import weakref
 from typing import Any, Callable
 
 import jax
@@ -25,6 +27,18 @@ _FREED_MSG = (
     "have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "
     "a second time or if you need to access saved tensors after calling backward.")
+
+
+_Tensor: Any = None
+
+
+def tensor_cls() -> Any:
+    """jtorch.Tensor (imported lazily: tensor.py imports this module)."""
+    global _Tensor
+    if _Tensor is None:
+        from ..tensor import Tensor
+        _Tensor = Tensor
+    return _Tensor
 
 
 class RemovableHandle:
@@ -51,14 +65,14 @@ class Node:
     """Base of every graph node (``grad_fn``)."""
 
     def __init__(self, edges: tuple, meta: tuple):
-        self._edges = edges          # one entry per differentiable input: (node, nr) or None
+        self._edges = edges          # one per input in next_functions: (node, nr), or None if it needs no grad
         self._meta = meta            # one (shape, dtype) per output, to materialise missing grads
         self._seq = next(_seq)
         self._pre_hooks: dict | None = None     # node.register_prehook
         self._post_hooks: dict | None = None    # node.register_hook
         self._tensor_hooks: dict | None = None  # output_nr -> {id: hook}, from Tensor.register_hook
         self._retained: dict | None = None      # output_nr -> weakref of a tensor that retains grad
-        self._saved: tuple = ()                 # (version cell, version) of saved tensors
+        self._saved: tuple = ()                 # saved_entry() of each saved tensor
         self._freed = False
         self._trace = traceback.format_stack()[:-3] if STATE.anomaly else None
         self.metadata: dict = {}
@@ -90,20 +104,15 @@ class Node:
         return call_node(self, grads)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{self.name().split('::')[-1]} object at {hex(id(self))}>"
 
     # --- used by the engine
     def _check_saved(self) -> None:
         if self._freed:
             raise RuntimeError(_FREED_MSG)
-        for cell, version in self._saved:
+        for cell, version, ref, nr in self._saved:
             if cell[0] != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: output of {self.name()} is at version {cell[0]}; expected version {version} "
-                    "instead. Hint: the backtrace further above can point at the operation that failed to "
-                    "compute its gradient. The variable in question was changed in there or anywhere later. "
-                    "Good luck!")
+                raise RuntimeError(version_error(ref(), cell[0], version, self if nr >= 0 else None, nr))
 
     def apply(self, grads: list, create_graph: bool) -> list:
         """Gradients of the inputs from gradients of the outputs (arrays, or Tensors if create_graph)."""
@@ -111,6 +120,40 @@ class Node:
 
     def release(self) -> None:
         """Drop saved values after a backward pass that does not retain the graph."""
+
+
+def saved_entry(t, nr: int = -1) -> tuple:
+    """What a node keeps to detect in-place changes of a saved tensor: (version cell, version at save
+    time, weak reference for the error message, output index if ``t`` is the node's own output)."""
+    cell = t._vc
+    if cell is None:
+        cell = t._vc = [0]
+    return (cell, cell[0], weakref.ref(t), nr)
+
+
+def _short_name(name: str) -> str:
+    return re.sub(r"Backward\d*$", "", name)
+
+
+def version_error(t, current: int, expected: int, node: "Node | None" = None, nr: int = 0) -> str:
+    """torch's message for a saved tensor modified in place (``node``: the saving node, when ``t`` is
+    one of its outputs)."""
+    if t is None:
+        what = "a saved tensor"
+    else:
+        from ..ops.creation import legacy_type_name
+        try:
+            what = f"[{legacy_type_name(t)} {list(t.shape)}]"
+        except RuntimeError:
+            what = f"[{t.dtype} {list(t.shape)}]"
+        if node is None and t._node is not None:
+            node, nr = t._node, t._nr
+        if node is not None:
+            what += f", which is output {nr} of {_short_name(node.name())},"
+    return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"{what} is at version {current}; expected version {expected} instead. Hint: enable anomaly detection "
+            "to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def zeros_for(meta: tuple) -> Any:
@@ -137,7 +180,7 @@ class OpNode(Node):
         self._kernel = kernel
         self._mask = mask
         self._vjp = vjp
-        self._vals = vals
+        self._vals: tuple | None = vals
         self._single = single
 
     def name(self) -> str:
@@ -151,21 +194,31 @@ class OpNode(Node):
         cts = [g if g is not None else zeros_for(m) for g, m in zip(grads, self._meta)]
         if any(c.dtype == jax.dtypes.float0 or not _is_float(c) for c in cts):
             cts = [zeros_for(m) if not jnp.issubdtype(m[1], jnp.inexact) else c for c, m in zip(cts, self._meta)]
-        return list(_apply_vjp(self._vjp, cts[0] if self._single else tuple(cts)))
+        return self._spread(_apply_vjp(self._vjp, cts[0] if self._single else tuple(cts)))
+
+    def _spread(self, grads) -> list:
+        """The pullback's gradients (one per differentiated input) placed at their edges; inputs listed
+        in next_functions that need no gradient get None, as in torch."""
+        if len(grads) == len(self._edges):
+            return list(grads)
+        it = iter(grads)
+        return [None if e is None else next(it) for e in self._edges]
 
     def _apply_recorded(self, grads: list) -> list:
         # Higher order: the backward is itself a kernel of (inputs..., cotangents...), recorded on the tape.
         from .._kernel import run
         from ..tensor import Tensor
         bk = self._kernel.backward_kernel(self._mask, self._single, tuple(_is_inexact(m[1]) for m in self._meta))
-        ins: list = []
-        k = 0
-        for v, m in zip(self._vals, self._mask):
-            if m:
-                ins.append(Tensor._from_edge(v, self._edges[k]))
-                k += 1
-            else:
-                ins.append(None)
+        # an input enters the recorded backward only if its gradients depend on it: never for linear ops
+        # ("none"), and for bilinear ops ("others") only when another input is differentiated too
+        saves, n_diff = self._kernel.saves, sum(self._mask)
+        vals = tuple(jnp.zeros(*v) if type(v) is tuple else v for v in self._vals or ())  # see release()
+        ins: list
+        if saves == "none" or (saves == "others" and n_diff == 1):
+            ins = [None] * len(vals)
+        else:
+            edges = iter(e for e in self._edges if e is not None)
+            ins = [Tensor._from_edge(v, next(edges)) if m else None for v, m in zip(vals, self._mask)]
         cts, ct_tensors = [], []
         for g, m in zip(grads, self._meta):
             if not _is_inexact(m[1]):
@@ -174,14 +227,19 @@ class OpNode(Node):
                 g = Tensor._make(zeros_for(m))
             cts.append(g._value)
             ct_tensors.append(g)
-        outs = run(bk, tuple(ins) + tuple(ct_tensors), tuple(self._vals) + tuple(cts))
-        return list(outs) if isinstance(outs, (tuple, list)) else [outs]
+        outs = run(bk, ins + ct_tensors, list(vals) + cts)
+        return self._spread(outs if isinstance(outs, (tuple, list)) else [outs])
 
     def release(self) -> None:
         if self._kernel.saves != "none":
             self._vjp = None
             self._vals = None
             self._freed = True
+        elif self._vals is not None:
+            # a linear op can run again, but its gradient never reads the differentiated inputs: keep only
+            # their (shape, dtype), as torch keeps only sizes
+            self._vals = tuple((v.shape, v.dtype) if m and type(v) is not tuple else v
+                               for v, m in zip(self._vals, self._mask))
 
 
 def _is_inexact(dt) -> bool:
@@ -198,6 +256,12 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__((), ((tuple(variable.shape), variable._value.dtype),))
         self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
     def apply(self, grads: list, create_graph: bool) -> list:
         return []
