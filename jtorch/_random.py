@@ -115,6 +115,10 @@ def draw_key(generator: Generator | None) -> Any:
                            "'same' or 'different' randomness flags on vmap or perform the randomness operation out "
                            "of vmap")
     counter = g._counter
+    if not isinstance(counter, (int, jax.core.Tracer)):
+        # a concrete array written back by a compiled step: as a Python int again, the increment below
+        # cannot be staged into (and leak out of) a later jax.jit trace that does not lift the state
+        counter = int(counter)
     g._counter = counter + 1
     return (g._key, counter)
 
