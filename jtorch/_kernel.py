@@ -117,12 +117,29 @@ def run(kernel: Kernel, tensors: list, vals: list, record: bool = True) -> Any:
             if t is not None and (t._node is not None or t._req):
                 mask = tuple(t is not None and (t._node is not None or t._req) for t in tensors)
                 break
-    if mask is None:
-        out = kernel.jit(*vals)
-        if type(out) is tuple:
-            return tuple(_make(o) for o in out)
-        return _make(out)
-    return _run_recorded(kernel, tensors, vals, mask)
+    try:
+        if mask is None:
+            out = kernel.jit(*vals)
+            if type(out) is tuple:
+                return tuple(_make(o) for o in out)
+            return _make(out)
+        return _run_recorded(kernel, tensors, vals, mask)
+    except (TypeError, ValueError) as e:
+        if "broadcast" not in str(e):
+            raise
+        raise RuntimeError(_broadcast_message(tensors, vals) or str(e)) from None
+
+
+def _broadcast_message(tensors: list, vals: list) -> str | None:
+    """torch's message for operands whose shapes do not broadcast."""
+    shapes = [tuple(v.shape) for t, v in zip(tensors, vals) if t is not None and hasattr(v, "shape")]
+    for i, a in enumerate(shapes):
+        for b in shapes[i + 1:]:
+            for k in range(1, min(len(a), len(b)) + 1):
+                if a[-k] != b[-k] and a[-k] != 1 and b[-k] != 1:
+                    return (f"The size of tensor a ({a[-k]}) must match the size of tensor b ({b[-k]}) at "
+                            f"non-singleton dimension {max(len(a), len(b)) - k}")
+    return None
 
 
 def _run_recorded(kernel: Kernel, tensors: list, vals: list, mask: tuple) -> Any:
