@@ -31,6 +31,8 @@ from ._config import result_type  # noqa: E402
 from . import cuda  # noqa: E402
 from . import fft, linalg, special  # noqa: E402
 from . import nn  # noqa: E402
+# torch-namespace ops defined with the layers (torch.softmax, torch.batch_norm, torch.conv2d ...)
+globals().update({_k: _v for _k, _v in _ops.FUNCTIONS.items() if _k not in globals()})
 from . import optim  # noqa: E402
 from . import compiler  # noqa: E402
 from .compiler import compile  # noqa: E402
