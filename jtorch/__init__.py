@@ -3,6 +3,8 @@ import jax as _jax
 
 # torch has int64 and float64; Python scalars still follow the default dtype (float32).
 _jax.config.update("jax_enable_x64", True)
+# torch multiplies float32 matrices in full float32 by default (no TF32): set_float32_matmul_precision
+_jax.config.update("jax_default_matmul_precision", "float32")
 
 from . import _dtype, _random  # noqa: E402
 from ._device import device, get_default_device, set_default_device  # noqa: E402
@@ -40,3 +42,4 @@ from . import func  # noqa: E402
 from .func import from_jax  # noqa: E402
 
 func.register_pytrees()
+from . import backends  # noqa: E402

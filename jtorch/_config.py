@@ -11,7 +11,8 @@ from .tensor import Tensor
 __all__ = ["set_default_dtype", "is_floating_point", "is_complex", "is_nonzero", "numel", "is_storage",
            "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
            "set_flush_denormal", "set_printoptions", "result_type", "use_deterministic_algorithms",
-           "are_deterministic_algorithms_enabled", "typename", "is_grad_enabled"]
+           "are_deterministic_algorithms_enabled", "typename", "is_grad_enabled", "set_float32_matmul_precision",
+           "get_float32_matmul_precision"]
 
 
 def is_floating_point(input: Tensor) -> bool:
@@ -100,3 +101,22 @@ def typename(obj: Any) -> str:
 
 
 from .autograd.grad_mode import is_grad_enabled  # noqa: E402
+
+
+# torch's float32 matmul precision -> jax's: 'highest' is full float32 (torch's default), 'high' allows
+# TensorFloat32 on GPUs, 'medium' bfloat16 passes.
+_MATMUL = {"highest": "float32", "high": "tensorfloat32", "medium": "bfloat16"}
+_matmul_precision = {"value": "highest"}
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    import jax
+    if precision not in _MATMUL:
+        raise RuntimeError(f"Invalid value for float32 matmul precision: {precision}. Expected one of "
+                           "'highest', 'high', 'medium'")
+    _matmul_precision["value"] = precision
+    jax.config.update("jax_default_matmul_precision", _MATMUL[precision])
+
+
+def get_float32_matmul_precision() -> str:
+    return _matmul_precision["value"]
