@@ -112,7 +112,7 @@ def compare(fn: Callable, arrays: Sequence[np.ndarray], *, rtol: float = 1e-5, a
         jitted = jit_apply(lambda *xs: fn(jtorch, *xs), *jin)
         assert_same(jitted, tout, rtol, atol, check_dtype, what + " (under jax.jit)")
     if grad:
-        _compare_grads(fn, tin, jin, tout, jout, rtol, atol, what)
+        _compare_grads(fn, tin, jin, tout, jout, rtol, atol, what, jit)
 
 
 def _compatible(terr: type, jerr: type) -> bool:
@@ -123,7 +123,7 @@ def _compatible(terr: type, jerr: type) -> bool:
     return False
 
 
-def _compare_grads(fn, tin, jin, tout, jout, rtol, atol, what):
+def _compare_grads(fn, tin, jin, tout, jout, rtol, atol, what, jit=True):
     touts = [o for o in _leaves(tout) if isinstance(o, torch.Tensor) and o.requires_grad]
     jouts = [o for o in _leaves(jout) if isinstance(o, jtorch.Tensor) and o.requires_grad]
     assert len(touts) == len(jouts), f"{what}: {len(jouts)} outputs require grad, torch has {len(touts)}"
@@ -142,6 +142,8 @@ def _compare_grads(fn, tin, jin, tout, jout, rtol, atol, what):
             continue
         assert jg is not None, f"{what}: grad {k} is None, torch has one"
         assert_same(jg, tg, rtol, atol, True, f"{what}: grad of input {k}")
+    if not jit:
+        return
 
     # the same backward under jax.jit
     def fwd_bwd(*xs):

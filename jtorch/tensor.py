@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import copy as _copy
 import math
+import warnings
 import weakref
 from typing import Any, Callable
 
@@ -130,6 +131,10 @@ class Tensor:
     def _refresh(self) -> Any:
         """Re-read a view whose base was written since the view last looked."""
         base = self._base
+        while base._base is not None:  # the base became a view (t_(), resize_()...): its root has the storage
+            base = self._base = base._base
+            if self._seen == base._sv:
+                return self._v
         if base._sid != self._sid:  # the base got new storage (x.data = y): this view keeps its own
             self._base = None
             return self._v
@@ -156,6 +161,7 @@ class Tensor:
     def _view_index(self) -> Any:
         """Flat positions in the base's storage of each element of this view (cached)."""
         if self._vidx is None:
+            self._value  # a stale view first moves to its base's root (see _refresh)
             base = self._base
             with jax.ensure_compile_time_eval():
                 n = math.prod(base._v.shape)
@@ -180,6 +186,8 @@ class Tensor:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         else:
             b = self._base
+            if self._node is None and self._req:  # a view made a leaf (requires_grad_() after no_grad)
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
             if b._node is None and b._req and not builtins.any(o.detaches for o, _ in self._vchain):
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
@@ -188,20 +196,27 @@ class Tensor:
         """Make ``self`` hold ``out`` (same shape and dtype): the end of every in-place op.
         A view writes through to its base, recording the write on the tape when grads are involved."""
         base = self._base
+        # under no_grad an in-place op changes the value but keeps the history, as in torch
+        keep = out._node is None and not STATE.grad
         if base is None:
-            self._v, self._node, self._nr = out._v, out._node, out._nr
+            self._v = out._v
+            if not keep:
+                self._node, self._nr = out._node, out._nr
             self._sv += 1
         else:
             from .ops.views import _write_through
             _write_through(self, out)
-            self._v, self._node, self._nr = out._v, out._node, out._nr
+            self._v = out._v
+            if not keep:
+                self._node, self._nr = out._node, out._nr
             self._seen = base._sv
         self._bump()
         node = out._node
         if node is not None and node._saved:
-            # the op's own node saved this tensor before the write; it refers to the new version
-            cell = self._vc
-            node._saved = tuple((c, c[0]) if c is cell else (c, v) for c, v in node._saved)
+            # the op's own node saved this tensor (or its result, now this tensor): it refers to the new version
+            cell, ocell = self._vc, out._vc
+            node._saved = tuple((cell, cell[0], weakref.ref(self), nr) if c is cell or c is ocell else (c, v, r, nr)
+                                for c, v, r, nr in node._saved)
         return self
 
     def _edge(self) -> tuple | None:
@@ -335,6 +350,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if value and self._node is None and not (self.dtype.is_floating_point or self.dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -345,7 +362,7 @@ class Tensor:
                     "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
             return self
         if requires_grad and not (self.dtype.is_floating_point or self.dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._req = builtins.bool(requires_grad)
         return self
 
@@ -365,6 +382,13 @@ class Tensor:
 
     @property
     def grad(self) -> "Tensor | None":
+        if self._node is not None and not self._retains and self._grad is None:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+                "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                "for more information.", UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -418,6 +442,8 @@ class Tensor:
         return h
 
     def register_post_accumulate_grad_hook(self, hook: Callable) -> RemovableHandle:
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._node is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_acc_hooks is None:
@@ -450,9 +476,12 @@ class Tensor:
         root._sv += 1
 
     def detach_(self) -> "Tensor":
-        if self._base is not None:
-            self._value
-            self._base, self._vchain, self._vidx = None, (), None
+        if self._base is not None and not builtins.any(o.detaches for o, _ in self._vchain):
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._node, self._nr, self._req = None, 0, False
         return self
 

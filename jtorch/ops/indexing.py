@@ -1,5 +1,5 @@
-"""Python indexing (``x[idx]``, ``x[idx] = v``) and the index ops: gather, scatter, index_select,
-masked_fill, masked_select, nonzero, take ...
+"""Python indexing (``x[idx]``, ``x[idx] = v``), index_put, and the data-dependent nonzero and
+masked_select (gathers and scatters along a dim are in scatter.py).
 
 Basic indices (ints, slices, None, Ellipsis) give views; integer-tensor and boolean-mask indices give
 copies, as in torch. A boolean mask selects a data-dependent number of elements, so reading through
@@ -16,8 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from ..tensor import Tensor, _concrete, _wrap_dim
-from ._registry import exported, function, is_number, op, tensor_method
+from ..tensor import Tensor, _concrete
+from ._registry import FUNCTIONS, exported, function, is_number, op, tensor_method
 
 # ------------------------------------------------------------------ index parsing
 # A parsed index is a tuple of entries, hashable so it can be a static kernel argument:
@@ -109,6 +109,8 @@ def _slice_part(v: Any) -> int | None:
 def _index_tensor(x: Any) -> Tensor:
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, (builtins.str, builtins.bytes)):
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
     if isinstance(x, (builtins.list, builtins.tuple, np.ndarray)):
         from .creation import tensor
         t = tensor(x)
@@ -149,6 +151,102 @@ def _rebuild(entries: tuple, arrays: list) -> tuple:
     return builtins.tuple(out)
 
 
+# ------------------------------------------------------------------ torch's indexing semantics
+# torch applies ints (and 0-d integer tensors) as selects before the advanced indices, and a Python
+# bool as a new dim indexed by [0] (True) or [] (False); numpy treats both as advanced indices, which
+# moves the result dims differently (x[:, 0, :, [0, 1]] has shape (2, 4, 2) in torch, (2, 2, 4) in
+# numpy). So an advanced index runs in two steps: the basic part, then the index arrays alone.
+
+def _ellipsis_size(ndim: int, entries: tuple) -> int:
+    return ndim - builtins.sum(1 for e in entries if e[0] in ("i", "s", "t"))
+
+
+def _apply_index(x, entries: tuple, arrays: list):
+    basic, adv, pos = [], [], 0
+    for e in entries:
+        tag = e[0]
+        if tag == "i":
+            basic.append(e[1])
+        elif tag == "s":
+            basic.append(slice(e[1], e[2], e[3]))
+            pos += 1
+        elif tag == "n":
+            basic.append(None)
+            pos += 1
+        elif tag == "e":
+            basic.append(Ellipsis)
+            pos += _ellipsis_size(x.ndim, entries)
+        elif tag == "b":
+            basic.append(None)
+            adv.append((pos, jnp.zeros((1 if e[1] else 0,), jnp.int64)))
+            pos += 1
+        else:
+            a = arrays[e[1]]
+            if a.ndim == 0:  # a traced 0-d index: a select, as torch
+                basic.append(a)
+            else:
+                basic.append(slice(None))
+                adv.append((pos, a))
+                pos += 1
+    y = x[builtins.tuple(basic)]
+    if not adv:
+        return y
+    idx: list = [slice(None)] * y.ndim
+    for p, a in adv:
+        idx[p] = a
+    return y[builtins.tuple(idx)]
+
+
+def _result_shape(shape: tuple, entries: tuple, arrays: list) -> tuple:
+    """The shape of ``x[index]`` (torch's rules), without computing it."""
+    out: list = []
+    adv: list = []
+    dim = 0
+    for e in entries:
+        tag = e[0]
+        if tag == "i":
+            dim += 1
+        elif tag == "s":
+            out.append(len(builtins.range(*slice(e[1], e[2], e[3]).indices(shape[dim]))))
+            dim += 1
+        elif tag == "n":
+            out.append(1)
+        elif tag == "e":
+            k = _ellipsis_size(len(shape), entries)
+            out.extend(shape[dim:dim + k])
+            dim += k
+        elif tag == "b":
+            adv.append((len(out), (1 if e[1] else 0,)))
+            out.append(1)
+        else:
+            a = arrays[e[1]]
+            if a.dim():
+                adv.append((len(out), builtins.tuple(a.shape)))
+                out.append(shape[dim])
+            dim += 1
+    out.extend(shape[dim:])
+    if not adv:
+        return builtins.tuple(out)
+    from .shape import broadcast_shapes
+    try:
+        b = builtins.list(broadcast_shapes(*(s for _, s in adv)))
+    except RuntimeError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " +
+                         " ".join(str(list(s)) for _, s in adv)) from None
+    ps = [p for p, _ in adv]
+    if ps == builtins.list(builtins.range(ps[0], ps[0] + len(ps))):
+        return builtins.tuple(out[:ps[0]] + b + out[ps[-1] + 1:])
+    return builtins.tuple(b + [n for k, n in enumerate(out) if k not in ps])
+
+
+def _numpy_compatible(entries: tuple, arrays: list) -> bool:
+    """numpy's and torch's rules agree: x.at[index] can be used directly."""
+    tags = {e[0] for e in entries}
+    if "b" in tags or builtins.any(e[0] == "t" and arrays[e[1]].ndim == 0 for e in entries):
+        return False
+    return "i" not in tags or "t" not in tags
+
+
 # ------------------------------------------------------------------ x[idx]
 @op("_index_basic(Tensor input, Any index) -> Tensor", view=True, saves="none", out=False, function=False,
     method=False, node_name="SliceBackward0")
@@ -159,21 +257,14 @@ def _index_basic(x, index):
 @op("_index_advanced(Tensor input, Any index, Tensor[] indices) -> Tensor", out=False, function=False,
     method=False, node_name="IndexBackward0", saves="none")
 def _index_advanced(x, index, indices):
-    return x[_rebuild(index, indices)]
+    return _apply_index(x, index, indices)
 
 
-def _mask_to_indices(arrays: list) -> list:
-    """Boolean masks become integer index arrays (data-dependent: needs concrete values)."""
-    out = []
-    for a in arrays:
-        if a.dtype is _dtype.bool:
-            v = _concrete(a, "indexing with a boolean mask")
-            nz = np.nonzero(np.asarray(v))
-            from .creation import tensor
-            out.extend(tensor(i, dtype=_dtype.int64, device=a.device) for i in nz)
-        else:
-            out.append(a)
-    return out
+def _mask_to_indices(a: Tensor) -> list:
+    """A boolean mask becomes integer index arrays (data-dependent: needs concrete values)."""
+    v = _concrete(a, "indexing with a boolean mask (the result's size depends on the data)")
+    from .creation import tensor
+    return [tensor(i, dtype=_dtype.int64, device=a.device) for i in np.nonzero(np.asarray(v))]
 
 
 def _expand_masks(entries: tuple, arrays: list) -> tuple[tuple, list]:
@@ -181,23 +272,29 @@ def _expand_masks(entries: tuple, arrays: list) -> tuple[tuple, list]:
     for e in entries:
         if e[0] == "t":
             a = arrays[e[1]]
-            if a.dtype is _dtype.bool:
-                for idx in _mask_to_indices([a]):
-                    new_entries.append(("t", len(new_arrays)))
-                    new_arrays.append(idx)
-                if a.dim() == 0:  # x[tensor(True)] adds a dim like None; x[tensor(False)] selects nothing
-                    new_entries.pop()
-                    new_arrays.pop()
-                    new_entries.append(("b", builtins.bool(a)))
+            if a.dtype is _dtype.bool and a.dim() == 0:  # x[tensor(True)] adds a dim, as x[True]
+                new_entries.append(("b", builtins.bool(_concrete(a, "indexing with a 0-d boolean tensor"))))
                 continue
-            new_entries.append(("t", len(new_arrays)))
-            new_arrays.append(a)
+            for idx in (_mask_to_indices(a) if a.dtype is _dtype.bool else [a]):
+                new_entries.append(("t", len(new_arrays)))
+                new_arrays.append(idx)
         else:
             new_entries.append(e)
     return builtins.tuple(new_entries), new_arrays
 
 
+def _as_tuple(index: Any) -> Any:
+    """torch's (and numpy's) rule for a list index: a short list holding a sequence, slice, None,
+    Ellipsis or tensor is a tuple of indices; otherwise it is one index tensor."""
+    if isinstance(index, builtins.list) and len(index) < 32 and builtins.any(
+            x is None or x is Ellipsis or isinstance(x, (builtins.list, builtins.tuple, slice, Tensor))
+            for x in index):
+        return builtins.tuple(index)
+    return index
+
+
 def getitem(self: Tensor, index: Any) -> Tensor:
+    index = _as_tuple(index)
     if self.dim() == 0 and index is not None and index is not Ellipsis and not (
             isinstance(index, builtins.tuple) and builtins.all(i is None or i is Ellipsis for i in index)) \
             and not isinstance(index, (Tensor, builtins.bool)):
@@ -207,6 +304,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     if not advanced:
         return _index_basic(self, entries)
     entries, arrays = _expand_masks(entries, arrays)
+    _result_shape(builtins.tuple(self.shape), entries, arrays)  # index arrays that do not broadcast
     return _index_advanced(self, entries, arrays)
 
 
@@ -217,9 +315,21 @@ Tensor.__getitem__ = getitem  # type: ignore[assignment]
 @op("_index_put(Tensor input, Any index, Tensor[] indices, Tensor|Scalar values, bool accumulate=False) -> Tensor",
     out=False, function=False, method=False, node_name="IndexPutBackward0", saves="none")
 def _index_put(x, index, indices, values, accumulate=False):
-    idx = _rebuild(index, indices)
+    from .scatter import _set_at
     values = values.astype(x.dtype)
-    return x.at[idx].add(values) if accumulate else x.at[idx].set(values)
+    if _numpy_compatible(index, indices):
+        idx = _rebuild(index, indices)
+        if not accumulate:  # only index arrays can repeat a position
+            return _set_at(x, idx, values) if indices else x.at[idx].set(values)
+        return x.at[idx].max(values) if x.dtype == jnp.bool_ else x.at[idx].add(values)
+    # scatter at the flat positions torch's rules select
+    pos = _apply_index(jnp.arange(x.size).reshape(x.shape), index, indices)
+    upd = jnp.broadcast_to(values, pos.shape).reshape(-1)
+    pos = pos.reshape(-1)
+    flat = x.reshape(-1)
+    if not accumulate:
+        return _set_at(flat, pos, upd).reshape(x.shape)
+    return (flat.at[pos].max(upd) if x.dtype == jnp.bool_ else flat.at[pos].add(upd)).reshape(x.shape)
 
 
 @op("_mask_fill(Tensor input, Tensor mask, Tensor|Scalar value) -> Tensor", function=False, method=False,
@@ -228,168 +338,114 @@ def _mask_fill(x, mask, value):
     return jnp.where(mask, value.astype(x.dtype), x)
 
 
+def _where_mask(t: Tensor, index: Any) -> Tensor | None:
+    """For ``x[..., mask, ...] = scalar`` (full slices around one boolean mask): the mask shaped to
+    broadcast against x, so the write is a ``where`` and needs no concrete values; else None."""
+    index = index if isinstance(index, builtins.tuple) else (index,)
+    masks = [k for k, i in enumerate(index) if isinstance(i, Tensor) and i.dtype is _dtype.bool and i.dim() > 0]
+    full = builtins.all(i is Ellipsis or (isinstance(i, slice) and i == slice(None)) for k, i in enumerate(index)
+                        if k not in masks)
+    if len(masks) != 1 or not full or builtins.sum(1 for i in index if i is Ellipsis) > 1:
+        return None
+    k = masks[0]
+    mask = index[k]
+    # dims before the mask: the slices before it, or (an Ellipsis before it) all but the mask's and the rest
+    lead = t.dim() - mask.dim() - (len(index) - k - 1) if Ellipsis in index[:k] else k
+    trail = t.dim() - lead - mask.dim()
+    if lead < 0 or trail < 0:
+        return None
+    shape = builtins.tuple(t.shape)
+    for j, n in enumerate(mask.shape):
+        if shape[lead + j] != n:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of "
+                             f"the indexed tensor {list(shape)} at index {lead + j}")
+    return mask.reshape(builtins.tuple(mask.shape) + (1,) * trail)
+
+
+def _fit_value(value: Any, rshape: tuple) -> Any:
+    """torch's setitem broadcasting: leading 1-dims of the value are dropped, the rest broadcasts."""
+    if not isinstance(value, Tensor):
+        return value
+    vshape = builtins.tuple(value.shape)
+    s = vshape
+    while len(s) > len(rshape) and s[0] == 1:
+        s = s[1:]
+    ok = len(s) <= len(rshape) and builtins.all(a == 1 or a == b for a, b in zip(s[::-1], rshape[::-1]))
+    if not ok:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing "
+                           f"result of shape {list(rshape)}")
+    return value.reshape(s) if s != vshape else value
+
+
+def _put(self: Tensor, index: Any, value: Any, accumulate: bool) -> Tensor:
+    entries, arrays, advanced = _parse(self, index)
+    if advanced:
+        entries, arrays = _expand_masks(entries, arrays)
+    value = _fit_value(value, _result_shape(builtins.tuple(self.shape), entries, arrays))
+    return _index_put(self, entries, arrays, value, accumulate)
+
+
 def setitem(self: Tensor, index: Any, value: Any) -> None:
+    if isinstance(value, (builtins.list, builtins.tuple)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {self.type()}")
     if not isinstance(value, Tensor) and not is_number(value):
         from .creation import tensor
         value = tensor(value, dtype=self.dtype)
     if isinstance(value, Tensor) and value.device != self.device and value.dim() > 0 \
             and not isinstance(value._value, jax.core.Tracer):
         value = value.to(self.device)
+    index = _as_tuple(index)
     self._check_inplace()
-    # x[mask] = scalar (the mask spanning the leading dims) is a where: no data-dependent shapes
-    if isinstance(index, Tensor) and index.dtype is _dtype.bool and index.dim() > 0 and (
-            is_number(value) or value.dim() == 0):
-        shape = builtins.tuple(self.shape)
-        if builtins.tuple(index.shape) != shape[:index.dim()]:
-            raise IndexError(f"The shape of the mask {list(index.shape)} at index 0 does not match the shape of "
-                             f"the indexed tensor {list(shape)} at index 0")
-        mask = index.reshape(builtins.tuple(index.shape) + (1,) * (self.dim() - index.dim()))
-        self._commit(_mask_fill(self, mask, value))
-        return
-    entries, arrays, advanced = _parse(self, index)
-    if advanced:
-        entries, arrays = _expand_masks(entries, arrays)
-    result = _index_put(self, entries, arrays, value)
-    self._commit(result)
+    if is_number(value) or value.dim() == 0:
+        mask = _where_mask(self, index)
+        if mask is not None:
+            self._commit(_mask_fill(self, mask, value))
+            return
+    self._commit(_put(self, index, value, False))
 
 
 Tensor.__setitem__ = setitem  # type: ignore[assignment]
 
 
-# ------------------------------------------------------------------ index ops
-def _index_select_pre(input, dim, index):
-    d = _wrap_dim(dim, input.dim())
-    if index.dim() > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
-    if not index.dtype.is_integer:
-        raise IndexError("index_select(): Expected dtype int32/int64 for index")
-    _check_bounds(index, input.shape[d] if input.dim() else 1, d)
-    return input, d, index
-
-
-@op("index_select(Tensor input, int dim, Tensor index) -> Tensor", pre=_index_select_pre, saves="none")
-def index_select(x, dim, index):
-    if x.ndim == 0:
-        return x
-    return jnp.take(x, index.reshape(-1), axis=dim)
-
-
-def _gather_pre(input, dim, index, sparse_grad=False):
-    d = _wrap_dim(dim, input.dim())
-    if index.dtype is not _dtype.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
-    if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    for k in builtins.range(index.dim()):
-        if k != d and index.shape[k] > input.shape[k]:
-            raise RuntimeError(f"Size does not match at dimension {k} expected index {list(index.shape)} to be "
-                               f"smaller than self {list(input.shape)} apart from dimension {d}")
-    _check_bounds(index, input.shape[d] if input.dim() else 1, d)
-    return input, d, index, sparse_grad
-
-
-def _along(x, dim, index):
-    """The index arrays selecting x[..., index[...], ...] along ``dim`` (index may be smaller than x)."""
-    grids = jnp.meshgrid(*[jnp.arange(n) for n in index.shape], indexing="ij", sparse=True)
-    grids[dim] = index
-    return builtins.tuple(grids)
-
-
-@op("gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", pre=_gather_pre,
-    saves="none")
-def gather(x, dim, index, *, sparse_grad=False):
-    if x.ndim == 0:
-        return x.reshape(index.shape)
-    return x[_along(x, dim, index)]
-
-
-def _scatter_pre(input, dim, index, src=None, value=None, reduce=None):
-    d = _wrap_dim(dim, input.dim())
-    if index.dtype is not _dtype.int64:
-        raise RuntimeError("scatter(): Expected dtype int64 for index")
-    if reduce not in (None, "add", "multiply"):
-        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
-    _check_bounds(index, input.shape[d] if input.dim() else 1, d)
-    return input, d, index, src, value, reduce
-
-
-@op("_scatter(Tensor input, int dim, Tensor index, Tensor? src=None, Scalar? value=None, str? reduce=None) "
-    "-> Tensor", inplace=True, function=False, method=False, node_name="ScatterBackward0", pre=_scatter_pre,
-    saves="none")
-def _scatter(x, dim, index, src=None, value=None, reduce=None):
-    if x.ndim == 0:  # torch treats a 0-dim tensor as one element along dim 0
-        x0 = x
-        x, index, src = x.reshape(1), index.reshape(-1), None if src is None else src.reshape(-1)
-        return _scatter_1d(x, dim, index, src, value, reduce).reshape(x0.shape)
-    return _scatter_1d(x, dim, index, src, value, reduce)
-
-
-def _scatter_1d(x, dim, index, src, value, reduce):
-    idx = _along(x, dim, index)
-    upd = (src[builtins.tuple(slice(0, n) for n in index.shape)] if src is not None
-           else jnp.asarray(value)).astype(x.dtype)
-    if reduce == "add":
-        return x.at[idx].add(upd)
-    if reduce == "multiply":
-        return x.at[idx].multiply(upd)
-    return x.at[idx].set(upd)
-
-
-def _scatter_args(src: Any, value: Any) -> tuple:
-    if value is not None:
-        return None, value
-    if isinstance(src, Tensor):
-        return src, None
-    return None, src
+def _index_put_args(self: Tensor, indices: Any, values: Any) -> tuple:
+    if isinstance(indices, Tensor) or not isinstance(indices, (builtins.list, builtins.tuple)):
+        raise TypeError(f"index_put(): argument 'indices' (position 1) must be tuple of Tensors, not "
+                        f"{type(indices).__name__}")
+    for k, i in enumerate(indices):
+        if not isinstance(i, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(i).__name__}")
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    if values.dtype != self.dtype:
+        from ._registry import _type_name
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_type_name(self.dtype)} for the destination and {_type_name(values.dtype)} for the "
+                           f"source.")
+    if len(indices) > self.dim():
+        raise IndexError(f"too many indices for tensor of dimension {self.dim()} (got {len(indices)})")
+    return builtins.tuple(indices), values
 
 
 @function
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce=None, out=None):
-    s, v = _scatter_args(src, value)
-    return _scatter(input, dim, index, s, v, reduce, out=out)
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    index, values = _index_put_args(input, indices, values)
+    return _put(input, index, values, accumulate)
 
 
-@tensor_method("scatter")
-def _scatter_method(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce=None):
-    return scatter(self, dim, index, src, value=value, reduce=reduce)
+Tensor.index_put = index_put  # type: ignore[attr-defined]
 
 
-@tensor_method("scatter_")
-def _scatter_inplace(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce=None):
-    s, v = _scatter_args(src, value)
-    return self._scatter_(dim, index, s, v, reduce)
+@tensor_method()
+def index_put_(self: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    index, values = _index_put_args(self, indices, values)
+    self._check_inplace()
+    return self._commit(_put(self, index, values, accumulate))
 
 
-@function
-def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor, *, out=None) -> Tensor:
-    return _scatter(input, dim, index, src, None, "add", out=out)
+FUNCTIONS["index_put_"] = index_put_
 
 
-@tensor_method("scatter_add")
-def _scatter_add_method(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    return scatter_add(self, dim, index, src)
-
-
-@tensor_method("scatter_add_")
-def _scatter_add_inplace(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    return self._scatter_(dim, index, src, None, "add")
-
-
-def _masked_fill_pre(input, mask, value):
-    if mask.dtype is not _dtype.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
-    if isinstance(value, Tensor) and value.dim() != 0:
-        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                           f"{value.dim()} dimension(s).")
-    return input, mask, value
-
-
-@op("masked_fill(Tensor input, Tensor mask, Tensor|Scalar value) -> Tensor", inplace=True, pre=_masked_fill_pre,
-    saves="none", out=False)
-def masked_fill(x, mask, value):
-    return jnp.where(mask, value.astype(x.dtype), x)
-
-
+# ------------------------------------------------------------------ data-dependent: nonzero, masked_select
 @function
 def nonzero(input: Tensor, *, out=None, as_tuple: bool = False):
     v = np.asarray(_concrete(input, "torch.nonzero (its output shape depends on the data)"))
@@ -398,7 +454,8 @@ def nonzero(input: Tensor, *, out=None, as_tuple: bool = False):
         if v.ndim == 0:
             return (tensor(np.nonzero(v.reshape(1))[0], dtype=_dtype.int64, device=input.device),)
         return builtins.tuple(tensor(i, dtype=_dtype.int64, device=input.device) for i in np.nonzero(v))
-    res = tensor(np.argwhere(v).reshape(-1, v.ndim), dtype=_dtype.int64, device=input.device)
+    res = tensor(np.argwhere(v) if v.ndim else np.zeros((builtins.int(v != 0), 0)), dtype=_dtype.int64,
+                 device=input.device)
     if out is not None:
         out.data = res
         return out
@@ -420,8 +477,9 @@ Tensor.argwhere = argwhere  # type: ignore[attr-defined]
 def masked_select(input: Tensor, mask: Tensor, *, out=None) -> Tensor:
     if mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
+    from .scatter import _broadcast
     from .views import flatten
-    shape = jnp.broadcast_shapes(builtins.tuple(input.shape), builtins.tuple(mask.shape))
+    shape = _broadcast(builtins.tuple(input.shape), builtins.tuple(mask.shape))
     x = input.expand(shape) if builtins.tuple(input.shape) != shape else input
     m = mask.expand(shape) if builtins.tuple(mask.shape) != shape else mask
     res = flatten(x)[flatten(m)]
@@ -432,27 +490,6 @@ def masked_select(input: Tensor, mask: Tensor, *, out=None) -> Tensor:
 
 
 Tensor.masked_select = masked_select  # type: ignore[attr-defined]
-
-
-def _take_pre(input, index):
-    _check_bounds(index, input.numel(), 0)
-    return input, index
-
-
-@op("take(Tensor input, Tensor index) -> Tensor", pre=_take_pre, saves="none")
-def take(x, index):
-    return x.reshape(-1)[index]
-
-
-@op("take_along_dim(Tensor input, Tensor indices, int? dim=None) -> Tensor", saves="none")
-def take_along_dim(x, indices, dim=None):
-    if dim is None:
-        return x.reshape(-1)[indices.reshape(-1)]
-    shape = jnp.broadcast_shapes(x.shape[:dim] + (1,) + x.shape[dim + 1:],
-                                 indices.shape[:dim] + (1,) + indices.shape[dim + 1:])
-    xi = jnp.broadcast_to(x, shape[:dim] + (x.shape[dim],) + shape[dim + 1:])
-    ii = jnp.broadcast_to(indices, shape[:dim] + (indices.shape[dim],) + shape[dim + 1:])
-    return jnp.take_along_axis(xi, ii, axis=dim)
 
 
 __all__ = exported(__name__)

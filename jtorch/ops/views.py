@@ -11,11 +11,13 @@ import builtins
 import math
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
 from .._kernel import Kernel, run
+from ..autograd.grad_mode import STATE
 from ..tensor import Tensor, _contiguous_strides, _no_record, _wrap_dim
 from ._registry import exported, function, op, tensor_method
 
@@ -57,8 +59,22 @@ def _replace(base, value):
     return value.astype(base.dtype).reshape(base.shape)
 
 
-_SCATTER = Kernel("copy_slices", _scatter, saves="none", node_name="CopySlices")
-_REPLACE = Kernel("copy_slices", _replace, saves="none", node_name="CopySlices")
+_SCATTER = Kernel("copy_slices", _scatter, saves="none", node_name="torch::autograd::CopySlices")
+_REPLACE = Kernel("copy_slices", _replace, saves="none", node_name="torch::autograd::CopySlices")
+
+
+def _scatter_part(part: str):
+    """Scatter into the real or imaginary part of complex elements (views made by real/imag)."""
+    def scatter(base, idx, value):
+        flat, i = base.reshape(-1), idx.reshape(-1)
+        old = flat[i]
+        v = value.reshape(-1).astype(old.real.dtype)
+        new = jax.lax.complex(v, old.imag) if part == "real" else jax.lax.complex(old.real, v)
+        return flat.at[i].set(new).reshape(base.shape)
+    return Kernel("copy_slices", scatter, saves="none", node_name="torch::autograd::CopySlices")
+
+
+_SCATTER_PART = {"real": _scatter_part("real"), "imag": _scatter_part("imag")}
 
 
 def _write_through(view: Tensor, out: Tensor) -> None:
@@ -77,14 +93,17 @@ def _write_through(view: Tensor, out: Tensor) -> None:
             _overlap_checked[id(idx)] = True
             if len(_overlap_checked) > 10000:
                 _overlap_checked.clear()
-        kernel, tensors, vals = _SCATTER, (base, None, out), (base_v, idx, out._v)
+        part = next((o.component for o, _ in view._vchain if getattr(o, "component", None)), None)
+        kernel, tensors, vals = _SCATTER_PART[part] if part else _SCATTER, (base, None, out), (base_v, idx, out._v)
     if _is_detached(view):
         with _no_record():
             new = run(kernel, tensors, vals)
         base._v = new._v  # .data / detach() writes are invisible to autograd
     else:
         new = run(kernel, tensors, vals)
-        base._v, base._node, base._nr = new._v, new._node, new._nr
+        base._v = new._v
+        if new._node is not None or STATE.grad:  # under no_grad the base keeps its history, as in torch
+            base._node, base._nr = new._node, new._nr
     base._sv += 1
 
 
@@ -312,6 +331,8 @@ def expand_as(self: Tensor, other: Tensor) -> Tensor:
 
 
 def _narrow_pre(input, dim, start, length):
+    if input.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     n = input.shape[d]
     if isinstance(start, Tensor):
@@ -467,7 +488,11 @@ def _movedim_pre(input, source, destination):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
                            f"the same number of dims as destination ({list(dst)} dims)")
     nd = input.dim()
-    return input, tuple(_wrap_dim(d, nd) for d in src), tuple(_wrap_dim(d, nd) for d in dst)
+    ws, wd = tuple(_wrap_dim(d, nd) for d in src), tuple(_wrap_dim(d, nd) for d in dst)
+    for name, given, wrapped in (("source", src, ws), ("destination", dst, wd)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    return input, ws, wd
 
 
 def _unfold_pre(input, dimension, size, step):
@@ -491,13 +516,56 @@ def unfold(x, dimension, size, step):
     return jnp.moveaxis(moved, -2, dimension)
 
 
-@op("as_strided(Tensor input, int[] size, int[] stride, int? storage_offset=None) -> Tensor", view=True,
-    saves="none", out=False)
-def as_strided(x, size, stride, storage_offset=None):
-    off = storage_offset or 0
-    idx = off + sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - i - 1)) * s
-                    for i, (n, s) in enumerate(zip(size, stride))) if size else np.asarray(off)
-    return x.reshape(-1)[np.asarray(idx)]
+def _strided_positions(size: tuple, stride: tuple, offset: int) -> np.ndarray:
+    return offset + sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - i - 1)) * s
+                        for i, (n, s) in enumerate(zip(size, stride))) * np.ones(size, np.int64)
+
+
+@function
+def as_strided(input: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
+    off = input.storage_offset() if storage_offset is None else int(storage_offset)
+    if off < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {off}")
+    # strides count elements of the storage, which is the root base's value in row-major order
+    src, outside = input, None
+    if input._base is not None:
+        src = input._base
+        if _is_detached(input):
+            with _no_record():
+                src = detach(src)
+        # torch's gradient reaches only the elements of the input view: not those it reads beside it
+        inside = np.isin(_strided_positions(size, stride, off), input._view_index())
+        if not inside.all():
+            outside = tuple(np.flatnonzero(~inside).tolist())
+    need = off + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if 0 not in size else 0
+    if need > src.numel():
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {off}, and "
+                           f"itemsize {input.element_size()} requiring a storage size of "
+                           f"{need * input.element_size()} are out of bounds for storage of size "
+                           f"{src.numel() * input.element_size()}")
+    return _as_strided(src, size, stride, off, outside)
+
+
+Tensor.as_strided = as_strided  # type: ignore[attr-defined]
+
+
+@op("_as_strided(Tensor input, int[] size, int[] stride, int storage_offset, Any outside=None) -> Tensor",
+    view=True, saves="none", out=False, function=False, method=False, node_name="AsStridedBackward0")
+def _as_strided(x, size, stride, storage_offset, outside):
+    v = x.reshape(-1)[_strided_positions(size, stride, storage_offset)]
+    if outside:
+        mask = np.zeros(v.size, bool)
+        mask[list(outside)] = True
+        v = jnp.where(mask.reshape(v.shape), jax.lax.stop_gradient(v), v)
+    return v
 
 
 @op("detach(Tensor input) -> Tensor", view=True, flat_alias=True, differentiable=False, saves="none", out=False)
@@ -568,6 +636,62 @@ Tensor.T = property(_T)  # type: ignore[attr-defined]
 Tensor.mT = property(_mT)  # type: ignore[attr-defined]
 Tensor.H = property(lambda self: _T(self).conj())  # type: ignore[attr-defined]
 Tensor.mH = property(lambda self: _mT(self).conj())  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------ in-place view ops (t_, squeeze_ ...)
+def _own_storage(x: Tensor) -> None:
+    """Turn base ``x`` into an identity view of a new hidden root that takes over its storage, so x's
+    shape and strides can change while views taken from x before keep reading the same storage
+    (``Tensor._refresh`` moves them to the root)."""
+    root = Tensor._make(x._v)
+    root._node, root._nr, root._sv, root._sid = x._node, x._nr, x._sv, x._sid
+    root._vc = x._version_cell()
+    root._owner = x  # type: ignore[attr-defined]  # resize_ may give x a storage of its own again
+    x._base, x._vchain, x._vidx, x._seen = root, (), None, root._sv
+    x._sv = -1  # never equal to a view's _seen: views of x re-read and move to the root
+
+
+def inplace_view(x: Tensor, fn: Any, *args: Any) -> Tensor:
+    """``x`` becomes ``fn(x, *args)`` (a view op) in place, as torch's ``t_()``, ``squeeze_()``..."""
+    x._check_inplace()
+    if x._base is None:
+        _own_storage(x)
+    y = fn(x, *args)
+    x._v, x._node, x._nr, x._vchain, x._seen, x._vidx = y._v, y._node, y._nr, y._vchain, y._seen, None
+    x._bump()
+    return x
+
+
+@tensor_method()
+def t_(self: Tensor) -> Tensor:
+    return inplace_view(self, t)
+
+
+@tensor_method()
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    return inplace_view(self, transpose, dim0, dim1)
+
+
+Tensor.swapaxes_ = transpose_  # type: ignore[attr-defined]
+Tensor.swapdims_ = transpose_  # type: ignore[attr-defined]
+
+
+@tensor_method()
+def squeeze_(self: Tensor, dim=None) -> Tensor:
+    return inplace_view(self, squeeze, dim)
+
+
+@tensor_method()
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    return inplace_view(self, unsqueeze, dim)
+
+
+@function
+def as_strided_(input: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    return inplace_view(input, as_strided, size, stride, storage_offset)
+
+
+Tensor.as_strided_ = as_strided_  # type: ignore[attr-defined]
 
 
 @tensor_method()
