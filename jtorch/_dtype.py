@@ -128,12 +128,12 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
     if a in _FLOAT8 or b in _FLOAT8:
-        raise TypeError(f"Promotion for Float8 Types is not supported, attempted to promote {a.name} and {b.name}")
+        raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote {a.name} and {b.name}")
     ca, cb = _category(a), _category(b)
     if ca < cb or (ca == cb and a._rank < b._rank):
         a, b, ca, cb = b, a, cb, ca  # now a is the "larger"
     if (a in _BIG_UNSIGNED and cb < 2) or (b in _BIG_UNSIGNED and (ca < 2 or ca == 3)):
-        raise TypeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a.name} and {b.name}")
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a.name} and {b.name}")
     if ca == 3:
         if cb == 3:
             return a

@@ -37,6 +37,7 @@ from .tensor import Tensor
 __all__ = ["compile", "is_compiling", "reset", "CompiledFunction"]
 
 cache_size_limit = 8  # like torch._dynamo.config.cache_size_limit: warn past this many compilations
+_PLANS_PER_SIGNATURE = 4  # plans kept per input signature (differing in state layout or train/eval)
 
 
 class _Context(threading.local):
@@ -146,6 +147,7 @@ class _Walker:
             self.root(t._grad)
 
     def _module(self, m: Any, depth: int) -> None:
+        self.guards.append((m.__dict__, "training", m.__dict__.get("training")))  # train/eval trace differently
         for name, p in m._parameters.items():
             self.guards.append((m._parameters, name, p))
             if p is not None:
@@ -300,14 +302,18 @@ class CompiledFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         arg_tensors, treedef, statics = _split_args(args, kwargs)
         key = (treedef, statics, tuple((tuple(t.shape), t.dtype) for t in arg_tensors))
-        plan = self._plans.get(key)
-        if plan is None or not plan.valid():
-            plan = self._plans[key] = self._build(args, kwargs, arg_tensors, treedef, statics)
+        plans = self._plans.setdefault(key, [])
+        plan = next((p for p in plans if p.valid()), None)
+        if plan is None:
+            # a new plan beside the old ones: switching back (e.g. model.eval() then model.train()) reuses them
+            plan = self._build(args, kwargs, arg_tensors, treedef, statics)
+            plans.append(plan)
+            del plans[:-_PLANS_PER_SIGNATURE]
         for f in plan.before:
             f()
         outs = self._run(plan, arg_tensors)
-        if not plan.stable:
-            del self._plans[key]
+        if not plan.stable and plan in plans:
+            plans.remove(plan)
         for f in plan.after:
             f()
         return outs

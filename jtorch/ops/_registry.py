@@ -219,6 +219,7 @@ class Op:
         self.pre = pre
         self.check = check
         self._cache: dict = {}
+        self._kernels: dict = {}  # built kernels by (layout, computation dtype, result dtype, default float)
         tensor_params = [p for p in self.params if p.kind in ("T", "TS", "TL")]
         for p in tensor_params:
             p.promotes = promote is not None and (promote_args is None or p.name in promote_args)
@@ -408,7 +409,12 @@ class Op:
         cast_to = rdt.np if rdt is not None and not self.multi else None
         if inplace is not None:
             cast_to = self._check_cast(inplace, rdt)
-        return self._build_kernel((layout, cdt, cast_to))
+        # x.add_(y) and x + y share one compiled kernel when the result dtypes agree
+        bkey = (layout, cdt, cast_to, key[3])
+        kernel = self._kernels.get(bkey)
+        if kernel is None:
+            kernel = self._kernels[bkey] = self._build_kernel((layout, cdt, cast_to))
+        return kernel
 
     def _promote(self, dims: list, zeros: list, scalars: list, args: tuple):
         rdt = _dtype.result_type_of(dims, zeros, scalars)
