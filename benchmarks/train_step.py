@@ -204,8 +204,8 @@ def _optax(name):
 
 
 def _targets(name, shape, rng):
-    n = shape[0]
-    return rng.integers(0, 10, n)
+    """Class labels: one per sample, or one per token for the sequence-to-sequence Transformer."""
+    return rng.integers(0, 10, shape[:2] if name.startswith("transformer") else shape[:1])
 
 
 # ------------------------------------------------------------------ timing
@@ -235,7 +235,7 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
 
     def jstep():
         jopt.zero_grad()
-        loss = crit(jm(jx), jy)
+        loss = crit(jm(jx).flatten(0, -2), jy.flatten())
         loss.backward()
         jopt.step()
         return loss
@@ -259,7 +259,7 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
     @jax.jit
     def jax_step(params, opt_state, x, y):
         def loss_fn(p):
-            return optax.softmax_cross_entropy_with_integer_labels(fwd(p, x), y).mean()
+            return optax.softmax_cross_entropy_with_integer_labels(fwd(p, x).reshape(-1, 10), y.reshape(-1)).mean()
         loss, g = jax.value_and_grad(loss_fn)(params)
         updates, opt_state = tx.update(g, opt_state, params)
         return optax.apply_updates(params, updates), opt_state, loss
@@ -290,7 +290,7 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
 
         def tstep():
             topt.zero_grad()
-            loss = tcrit(tm(tx_), ty_)
+            loss = tcrit(tm(tx_).flatten(0, -2), ty_.flatten())
             loss.backward()
             topt.step()
         tsync = (lambda: torch.cuda.synchronize()) if tdev == "cuda" else (lambda: None)

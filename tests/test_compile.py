@@ -177,6 +177,25 @@ def test_recompiles_on_new_shapes_only():
     assert c.compilations == 2
 
 
+def test_train_eval_switch_retraces_and_reuses_plans():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 64), nn.Dropout(0.5))
+    c = torch.compile(lambda x: model(x))
+    x = torch.ones(2, 4)
+    train_out = c(x).numpy()
+    assert (train_out == 0).any()  # dropout active in train mode
+    model.eval()
+    with torch.no_grad():
+        expected = model[0](x).numpy()
+    np.testing.assert_allclose(c(x).numpy(), expected, rtol=1e-6)  # eval: no dropout
+    assert c.compilations == 2
+    model.train()
+    assert (c(x).numpy() == 0).any()
+    model.eval()
+    np.testing.assert_allclose(c(x).numpy(), expected, rtol=1e-6)
+    assert c.compilations == 2  # both plans were kept
+
+
 @pytest.mark.parametrize("body, what", [
     (lambda x: x.sum().item(), "Tensor.item()"),
     (lambda x: 1 if x.sum() > 0 else 0, "bool(tensor)"),

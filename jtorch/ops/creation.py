@@ -436,15 +436,22 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
+    if not builtins.all(math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    if dtype is None:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dtype is None and out is not None:
+        dt = out.dtype
+    elif dtype is None:
         is_float = builtins.any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
         dt = _dtype.get_default_dtype() if is_float else _dtype.int64
     else:
         dt = _dt(dtype)
+    if not (dt.is_floating_point or dt.is_complex) and int(step) == 0:
+        # torch converts step to an integral result dtype first: 0.5 becomes 0
+        raise ValueError("step must be nonzero")
     n = max(int(math.ceil((end - start) / step)), 0)
     # computed in float64/int64 like torch, then cast
     acc = np.float64 if (dt.is_floating_point or dt.is_complex) else np.int64
@@ -466,22 +473,48 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
     return _out_or(_factory_post(Tensor._make(arr), device, requires_grad), out)
 
 
+def _endpoint(v: Any) -> Any:
+    if isinstance(v, Tensor):
+        x = v._value
+        return x.astype(np.complex128 if jnp.iscomplexobj(x) else np.float64)
+    return v
+
+
+def _check_steps(name: str, start, end, steps) -> None:
+    # torch's overloads take only an int for steps (or an integer tensor; not a float or a bool)
+    ok = isinstance(steps, (builtins.int, np.integer)) and not isinstance(steps, (builtins.bool, np.bool_))
+    if isinstance(steps, Tensor):
+        ok = steps.dim() == 0 and not steps.dtype.is_floating_point and not steps.dtype.is_complex and \
+            steps.dtype is not _dtype.bool
+    if not ok:
+        kinds = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (start, end, steps))
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({kinds}), but expected "
+                        f"(Tensor or Number start, Tensor or Number end, int steps, ...)")
+    dims = [v.dim() if isinstance(v, Tensor) else 0 for v in (start, end)]
+    if builtins.any(dims):
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got start with {dims[0]} "
+                           f"dimension(s) and end with {dims[1]} dimension(s).")
+
+
 @function
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
-    start, end = _num(start), _num(end)
+    _check_steps("linspace", start, end, steps)
+    steps = _num(steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    # tensor endpoints stay jax values (they may be traced under jax.jit); numbers stay Python numbers
+    start, end = _endpoint(start), _endpoint(end)
     dt = _dt(dtype)
     if steps == 1:
-        arr = np.array([start], dtype=np.float64)
+        arr = jnp.full((1,), start, dtype=jnp.result_type(start, np.float64))
     else:
         # torch computes the two halves from each end, which keeps the endpoint exact
         stepv = (end - start) / max(steps - 1, 1)
         i = np.arange(steps, dtype=np.float64)
         half = steps // 2
-        arr = np.where(i < half, start + stepv * i, end - stepv * (steps - 1 - i))
+        arr = jnp.where(i < half, start + stepv * i, end - stepv * (steps - 1 - i))
     if dt.is_integer:
-        arr = np.trunc(arr)
+        arr = jnp.trunc(arr)
     t = Tensor._make(jnp.asarray(arr).astype(_dtype.to_np(dt)))
     return _out_or(_factory_post(t, device, requires_grad), out)
 
@@ -489,6 +522,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 @function
 def logspace(start, end, steps, base: float = 10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False) -> Tensor:
+    _check_steps("logspace", start, end, steps)
     lin = linspace(start, end, steps, dtype=_dtype.float64)
     dt = _dt(dtype)
     arr = jnp.power(base, lin._value).astype(_dtype.to_np(dt))
@@ -539,6 +573,12 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
 @function
 def complex(real: Tensor, imag: Tensor, *, out=None) -> Tensor:
     from .pointwise import _complex
+    from ._registry import _type_name
+    if out is not None and isinstance(real, Tensor) and real.dtype.is_floating_point:
+        want = real.dtype.to_complex()
+        if out.dtype is not want:  # torch requires exactly the complex counterpart of the inputs' dtype
+            raise RuntimeError(f"Expected object of scalar type {_type_name(want)} but got scalar type "
+                               f"{_type_name(out.dtype)} for argument 'out'")
     return _complex(real, imag, out=out)
 
 

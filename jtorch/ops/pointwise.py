@@ -797,6 +797,7 @@ FUNCTIONS.update(is_conj=is_conj, is_neg=is_neg, resolve_conj=resolve_conj, reso
 @op("_complex(Tensor real, Tensor imag) -> Tensor", function=False, method=False, node_name="ComplexBackward0",
     check=lambda real, imag: _polar_check(real, imag))
 def _complex(re, im):
+    re, im = jnp.broadcast_arrays(re, im)  # torch.complex broadcasts its arguments
     return jax.lax.complex(re, im)
 
 
