@@ -201,8 +201,10 @@ class Op:
     def __init__(self, sig: str, body: Callable, *, promote: str | None, promote_args: tuple | None,
                  differentiable: bool, saves: str, method: bool, function: bool, inplace: bool, out: bool,
                  view: Any, flat_alias: bool, node_name: str | None, dunders: tuple, name: str | None,
-                 out_dtype: Callable | None, pre: Callable | None, check: Callable | None):
+                 out_dtype: Callable | None, pre: Callable | None, check: Callable | None,
+                 exact_out: bool = False):
         self.sig = sig
+        self.exact_out = exact_out
         self.name, self.params, ret = parse_signature(sig)
         self.public_name = name or self.name
         self.returns = _return_names(ret)
@@ -504,6 +506,14 @@ def _type_name(d: _DType) -> str:
             "complex64": "ComplexFloat", "complex128": "ComplexDouble"}.get(d.name, d.name)
 
 
+def _dtype_word(d: _DType) -> str:
+    """A dtype as ATen's messages spell it: float, double, long ..."""
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}.get(d.name, d.name)
+
+
 def _write_out(op: Op, out: Any, result: Any) -> Any:
     outs = out if isinstance(out, (builtins.tuple, builtins.list)) else (out,)
     results = result if isinstance(result, builtins.tuple) else (result,)
@@ -512,6 +522,9 @@ def _write_out(op: Op, out: Any, result: Any) -> Any:
     for o, r in zip(outs, results):
         if not isinstance(o, Tensor):
             raise TypeError(f"{op.public_name}(): argument 'out' must be Tensor, not {type(o).__name__}")
+        if op.exact_out and r.dtype is not o.dtype:  # ops whose out= must have the result's dtype exactly
+            raise RuntimeError(f"Expected out tensor to have dtype {_dtype_word(r.dtype)}, but got "
+                               f"{_dtype_word(o.dtype)} instead")
         if not _dtype.can_cast(r.dtype, o.dtype):
             raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired output type "
                                f"{_type_name(o.dtype)}")
@@ -553,7 +566,7 @@ def op(sig: str, *, promote: str | None = None, promote_args: tuple | None = Non
        saves: str = "inputs", method: bool | None = None, function: bool = True, inplace: bool = False,
        out: bool = True, view: Any = None, flat_alias: bool = False, node_name: str | None = None,
        dunders: tuple = (), name: str | None = None, out_dtype: Callable | None = None,
-       pre: Callable | None = None, check: Callable | None = None) -> Callable:
+       pre: Callable | None = None, check: Callable | None = None, exact_out: bool = False) -> Callable:
     """Register an op (see the module docstring). Returns the public function."""
     def deco(body: Callable) -> Callable:
         first = parse_signature(sig)[1]
@@ -562,7 +575,7 @@ def op(sig: str, *, promote: str | None = None, promote_args: tuple | None = Non
         o = Op(sig, body, promote=promote, promote_args=promote_args, differentiable=differentiable, saves=saves,
                method=want_method, function=function, inplace=inplace, out=out, view=view,
                flat_alias=flat_alias, node_name=node_name, dunders=dunders, name=name, out_dtype=out_dtype,
-               pre=pre, check=check)
+               pre=pre, check=check, exact_out=exact_out)
         _install(o, body.__module__)
         return o.fn
     return deco

@@ -438,7 +438,7 @@ def _aminmax_pre(input, dim=None, keepdim=False):
 
 
 @op("aminmax(Tensor input, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)", pre=_aminmax_pre,
-    check=_real_check("aminmax_cpu"))
+    check=_real_check("aminmax_cpu"), exact_out=True)
 def aminmax(x, *, dim=None, keepdim=False):
     axes = builtins.tuple(builtins.range(x.ndim)) if dim is None else ((dim,) if x.ndim else ())
     return _extreme(x, axes, keepdim, False, False), _extreme(x, axes, keepdim, True, False)

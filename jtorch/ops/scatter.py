@@ -170,7 +170,7 @@ def _gather_pre(input, dim, index, sparse_grad=False):
 
 
 @op("gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", pre=_gather_pre,
-    saves="none")
+    saves="none", exact_out=True)
 def gather(x, dim, index, *, sparse_grad=False):
     if index.size == 0:
         return jnp.zeros(index.shape, x.dtype)

@@ -14,6 +14,7 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
+from ... import _dtype
 from ...ops._registry import _type_name, function, op
 from ...tensor import Tensor
 from ._linear import _c10
@@ -328,7 +329,7 @@ def _im2col(x, kernel_size, dilation, padding, stride):
     out = _nblocks(x.shape[2:], kernel_size, dilation, padding, stride)
     x = jnp.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in padding])
     cols = _patches(x, kernel_size, dilation, stride, out, axis=2)  # (N, C, K, oh, ow)
-    cols = cols.reshape(cols.shape[0], -1, out[0] * out[1])
+    cols = cols.reshape(cols.shape[0], cols.shape[1] * cols.shape[2], out[0] * out[1])  # N may be 0
     return cols[0] if unbatched else cols
 
 
@@ -355,7 +356,7 @@ def _col2im(x, output_size, kernel_size, dilation, padding, stride):
 
 
 def _check_fold_dtype(input: Tensor, name: str) -> None:
-    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+    if not (input.dtype.is_floating_point or input.dtype.is_complex or input.dtype is _dtype.bool):
         raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for '{_type_name(input.dtype)}'")
 
 

@@ -441,23 +441,35 @@ def _make_adaptive(n: int):
     (_adaptive_avg_pool3d, _adaptive_max_pool3d) = (_make_adaptive(n) for n in (1, 2, 3))
 
 
+def _check_output_dims(input: Tensor, output_size: Any) -> None:
+    """torch.nn.functional's own check (2d/3d adaptive pools): a sized output_size needs more input dims."""
+    if not isinstance(output_size, int) and hasattr(output_size, "__len__") and input.dim() <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     return _adaptive_avg_pool1d(input, output_size)
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    _check_output_dims(input, output_size)
     return _adaptive_avg_pool2d(input, output_size)
 
 
 def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    _check_output_dims(input, output_size)
     return _adaptive_avg_pool3d(input, output_size)
 
 
 def _f_adaptive_max(n: int, op_fn):
     def with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> tuple:
+        if n > 1:
+            _check_output_dims(input, output_size)
         return op_fn(input, output_size)
 
     def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+        if n > 1:
+            _check_output_dims(input, output_size)
         res = op_fn(input, output_size)
         return res if return_indices else res[0]
 
