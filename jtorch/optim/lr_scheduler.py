@@ -170,7 +170,7 @@ def _warn_get_lr_called_within_step(lr_scheduler: LRScheduler) -> None:
 
 
 class _LRScheduler(LRScheduler):
-    pass
+    """torch's deprecated name for LRScheduler, kept so subclasses written against it still work."""
 
 
 class _enable_get_lr_call:
