@@ -3,10 +3,12 @@ torch.compile when asked), and the same model hand-written in JAX + optax under 
 
     python benchmarks/train_step.py                 # the CPU workloads
     python benchmarks/train_step.py --gpu           # the larger GPU workloads, on CUDA
-    python benchmarks/train_step.py --only mlp --steps 30
+    python benchmarks/train_step.py --only mlp --rounds 40
 
-Prints, per workload, min/median/max milliseconds per step and the ratios jtorch-compiled / JAX and
-jtorch-compiled / torch-eager, plus the time to the first compiled step.
+The variants of a workload are timed in alternating rounds (a few steps of each in turn), so drift in
+the machine's speed affects them alike. Prints, per workload, min/median/max milliseconds per step and
+the ratios jtorch-compiled / JAX and jtorch-compiled / torch-eager (of the min, median and max), plus
+the time to the first compiled step.
 """
 from __future__ import annotations
 
@@ -209,13 +211,26 @@ def _targets(name, shape, rng):
 
 
 # ------------------------------------------------------------------ timing
-def _time(step, sync, steps: int) -> list:
-    out = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
+def _interleaved(runs: dict, rounds: int, per_round: int) -> dict:
+    """Milliseconds per step of each (step, sync) in ``runs``, timed in alternating rounds of
+    ``per_round`` steps in a rotating order, so a slow patch of the machine, or threads still spinning
+    after the variant before, hit every variant alike."""
+    for step, sync in runs.values():  # warm-up: compilation and first allocations
+        step()
         step()
         sync()
-        out.append((time.perf_counter() - t0) * 1e3)
+    out: dict = {k: [] for k in runs}
+    keys = list(runs)
+    for r in range(rounds):
+        for k in keys[r % len(keys):] + keys[:r % len(keys)]:  # each variant takes every position in turn
+            step, sync = runs[k]
+            n = per_round if k != "jtorch eager" else 1
+            time.sleep(0.05)  # let the previous variant's worker threads (torch's OpenMP pool) go idle
+            t0 = time.perf_counter()
+            for _ in range(n):
+                step()
+            sync()
+            out[k].append((time.perf_counter() - t0) * 1e3 / n)
     return out
 
 
@@ -224,30 +239,33 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
     x_np = rng.standard_normal(shape).astype(np.float32)
     y_np = _targets(key, shape, rng)
     dev = "cuda" if args.gpu else "cpu"
-    rows = []
+    runs: dict = {}
 
-    # jtorch: eager and compiled
-    jtorch.manual_seed(0)
-    jm = build(jtorch).to(dev)
-    jopt = _opt(jtorch, opt_name, jm.parameters())
-    crit = jtorch.nn.CrossEntropyLoss()
-    jx, jy = jtorch.tensor(x_np, device=dev), jtorch.tensor(y_np, device=dev)
+    # jtorch: compiled, and eager on a second copy of the model
+    def jtorch_step(seed):
+        jtorch.manual_seed(seed)
+        jm = build(jtorch).to(dev)
+        jopt = _opt(jtorch, opt_name, jm.parameters())
+        crit = jtorch.nn.CrossEntropyLoss()
+        jx, jy = jtorch.tensor(x_np, device=dev), jtorch.tensor(y_np, device=dev)
 
-    def jstep():
-        jopt.zero_grad()
-        loss = crit(jm(jx).flatten(0, -2), jy.flatten())
-        loss.backward()
-        jopt.step()
-        return loss
-    jsync = lambda: jax.block_until_ready([p._value for p in jm.parameters()])  # noqa: E731
+        def jstep():
+            jopt.zero_grad()
+            loss = crit(jm(jx).flatten(0, -2), jy.flatten())
+            loss.backward()
+            jopt.step()
+            return loss
+        return jm, jstep, (lambda: jax.block_until_ready([p._value for p in jm.parameters()]))
+    jm, jstep, jsync = jtorch_step(0)
     cstep = jtorch.compile(jstep)
     t0 = time.perf_counter()
     cstep()
-    cstep()
     jsync()
     first = time.perf_counter() - t0
-    compiled = _time(cstep, jsync, args.steps)
-    eager = _time(jstep, jsync, max(3, args.steps // 3)) if not args.skip_eager else []
+    runs["jtorch compiled"] = (cstep, jsync)
+    if not args.skip_eager:
+        _, estep, esync = jtorch_step(0)
+        runs["jtorch eager"] = (estep, esync)
 
     # hand-written JAX + optax
     params = _init_like(jm)
@@ -263,18 +281,15 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
         loss, g = jax.value_and_grad(loss_fn)(params)
         updates, opt_state = tx.update(g, opt_state, params)
         return optax.apply_updates(params, updates), opt_state, loss
-    xj, yj = jax.device_put(x_np, jx._value.devices().pop()), jax.device_put(y_np, jx._value.devices().pop())
+    jdev = next(iter(jm.parameters()))._value.devices().pop()
+    xj, yj = jax.device_put(x_np, jdev), jax.device_put(y_np, jdev)
     state = [params, opt_state]
 
     def hstep():
         state[0], state[1], _ = jax_step(state[0], state[1], xj, yj)
-    hsync = lambda: jax.block_until_ready(state[0])  # noqa: E731
-    hstep()
-    hsync()
-    hand = _time(hstep, hsync, args.steps)
+    runs["JAX+optax"] = (hstep, lambda: jax.block_until_ready(state[0]))
 
     # torch eager (and torch.compile)
-    tt = tc = []
     if torch is not None and not args.skip_torch:
         tdev = "cuda" if args.gpu and torch.cuda.is_available() else "cpu"
         if args.gpu and tdev == "cpu":
@@ -294,28 +309,31 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
             loss.backward()
             topt.step()
         tsync = (lambda: torch.cuda.synchronize()) if tdev == "cuda" else (lambda: None)
-        tstep()
-        tt = _time(tstep, tsync, args.steps)
+        runs["torch eager"] = (tstep, tsync)
         if args.torch_compile:
-            ts = torch.compile(tstep)
-            ts()
-            ts()
-            tsync()
-            tc = _time(ts, tsync, args.steps)
+            runs["torch.compile"] = (torch.compile(tstep), tsync)
 
-    def fmt(v):
+    times = _interleaved(runs, args.rounds, args.steps)
+
+    def fmt(k):
+        v = times.get(k)
         return f"{min(v):.2f}/{statistics.median(v):.2f}/{max(v):.2f}" if v else "-"
-    med = lambda v: statistics.median(v) if v else float("nan")  # noqa: E731
-    rows.append((desc, fmt(compiled), fmt(eager), fmt(tt), fmt(tc), fmt(hand),
-                 f"{med(compiled) / med(hand):.2f}x", f"{med(compiled) / med(tt):.2f}x" if tt else "-",
-                 f"{first:.1f}s"))
-    return rows
+
+    def ratio(a, b):
+        if not times.get(a) or not times.get(b):
+            return "-"
+        return (f"{min(times[a]) / min(times[b]):.2f}/{statistics.median(times[a]) / statistics.median(times[b]):.2f}"
+                f"/{max(times[a]) / max(times[b]):.2f}x")
+    return [(desc, fmt("jtorch compiled"), fmt("jtorch eager"), fmt("torch eager"), fmt("torch.compile"),
+             fmt("JAX+optax"), ratio("jtorch compiled", "JAX+optax"), ratio("jtorch compiled", "torch eager"),
+             f"{first:.1f}s")]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gpu", action="store_true", help="the larger GPU workloads, on CUDA")
-    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=5, help="steps per timing round")
+    ap.add_argument("--rounds", type=int, default=20, help="alternating timing rounds")
     ap.add_argument("--only", default=None, help="comma-separated workload keys")
     ap.add_argument("--torch-compile", action="store_true", help="also time torch.compile (slow to compile)")
     ap.add_argument("--skip-eager", action="store_true")
@@ -331,7 +349,8 @@ def main() -> None:
         rows += run_workload(key, desc, build, opt_name, shape, args)
     dev = jax.devices()[0]
     print(f"\njax {jax.__version__} on {dev.platform} ({getattr(dev, 'device_kind', '')}); "
-          f"ms per step as min/median/max over {args.steps} steps")
+          f"ms per step as min/median/max over {args.rounds} alternating rounds of {args.steps} steps; "
+          "ratios of the min/median/max")
     print(table(rows, ("workload", "jtorch compiled", "jtorch eager", "torch eager", "torch.compile", "JAX+optax",
                        "compiled/JAX", "compiled/torch", "first step")))
 

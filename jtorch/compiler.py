@@ -31,12 +31,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _random
+from . import _donate, _random
 from .tensor import Tensor
 
 __all__ = ["compile", "is_compiling", "reset", "CompiledFunction"]
 
 cache_size_limit = 8  # like torch._dynamo.config.cache_size_limit: warn past this many compilations
+# Donate the buffers of state a compiled step overwrites (parameters, grads, optimizer state) when no
+# other object holds them, so XLA updates them in place and memory does not double. CompiledFunction's
+# ``donate`` argument overrides this per function.
+donate_state = True
 _PLANS_PER_SIGNATURE = 4  # plans kept per input signature (differing in state layout or train/eval)
 
 
@@ -215,7 +219,10 @@ class _Plan:
     generators: list
     hypers: list
     guards: list
-    executables: dict = dataclasses.field(default_factory=dict)  # donate? -> jitted program
+    executables: dict = dataclasses.field(default_factory=dict)  # donation mask -> jitted program
+    written: set | None = None  # ids of out_tensors (filled on first use)
+    closed: Any = None          # the traced program (a ClosedJaxpr) and its output structure
+    out_tree_jaxpr: Any = None
     out_tensors: list = dataclasses.field(default_factory=list)  # state tensors written, in output order
     out_generators: list = dataclasses.field(default_factory=list)
     grads: list = dataclasses.field(default_factory=list)        # (tensor, its .grad after the step)
@@ -398,23 +405,43 @@ class CompiledFunction:
         plan.program = program  # type: ignore[attr-defined]
         return plan
 
-    def _executable(self, plan: _Plan, state_vals: list) -> Any:
-        donate = self._donate if self._donate is not None else jax.default_backend() != "cpu"
-        if donate and len({id(v) for v in state_vals}) != len(state_vals):
-            donate = False  # one array held by two tensors cannot be donated twice
-        ex = plan.executables.get(donate)
+    def _executable(self, plan: _Plan, mask: tuple) -> Any:
+        """The jitted program for one donation mask over the state inputs: a replay of the traced jaxpr,
+        so a new mask costs an XLA compile but no new trace of the Python function."""
+        ex = plan.executables.get(mask)
         if ex is None:
-            ex = plan.executables[donate] = jax.jit(plan.program, donate_argnums=(0,) if donate else ())
+            closed, out_tree = plan.closed, plan.out_tree_jaxpr
+
+            def run(donated, kept, gen_vals, hyper_vals, arg_vals):
+                flat = jax.tree_util.tree_leaves((_donate.merge(donated, kept, mask), gen_vals, hyper_vals, arg_vals))
+                out = jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *flat)
+                return jax.tree_util.tree_unflatten(out_tree, out)
+            ex = plan.executables[mask] = jax.jit(run, donate_argnums=(0,) if any(mask) else ())
         return ex
 
+    def _donation_mask(self, plan: _Plan) -> tuple:
+        """Which state inputs to donate: those the step overwrites and nothing else holds (see _donate)."""
+        if self._donate is False or (self._donate is None and not donate_state):
+            return (False,) * len(plan.tensors)
+        written = plan.written
+        if written is None:
+            written = plan.written = {id(t) for t in plan.out_tensors}
+        return tuple(id(t) in written and t._base is None and _donate.sole_holder(t) for t in plan.tensors)
+
     def _run(self, plan: _Plan, arg_tensors: list) -> Any:
-        state_vals = [t._v for t in plan.tensors]
         # canonical dtypes, so one plan's program is traced exactly once
         gen_vals = [_gen_state(g) for g in plan.generators]
         hyper_vals = [np.float64(d[k]) for d, k in plan.hypers]
         arg_vals = [t._value for t in arg_tensors]
-        new_state, new_gen, out_vals = self._executable(plan, state_vals)(state_vals, gen_vals, hyper_vals,
-                                                                          arg_vals)
+        if plan.closed is None:  # the one trace of the Python function for this plan
+            vals = [t._v for t in plan.tensors]
+            plan.closed, shapes = jax.make_jaxpr(plan.program, return_shape=True)(vals, gen_vals, hyper_vals, arg_vals)
+            plan.out_tree_jaxpr = jax.tree_util.tree_structure(shapes)
+            del vals
+        mask = self._donation_mask(plan)
+        donated, kept = _donate.split([t._v for t in plan.tensors], mask)
+        new_state, new_gen, out_vals = self._executable(plan, mask)(donated, kept, gen_vals, hyper_vals, arg_vals)
+        del donated
         for t, v in zip(plan.out_tensors, new_state):
             t._v = v
             t._sv += 1

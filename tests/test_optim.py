@@ -122,6 +122,31 @@ def test_step_rebinds_parameters_in_place():
     np.testing.assert_allclose(np.asarray(data._value), values([p])[0])
 
 
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_step_donates_only_buffers_nothing_else_holds(name):
+    p = jtorch.nn.Parameter(jtorch.randn(64, 3, 3, 3))
+    opt = getattr(jtorch.optim, name)([p], lr=0.1, **({"momentum": 0.9} if name == "SGD" else {}))
+    p.grad = jtorch.ones_like(p)
+    opt.step()
+    ptr = p._v.unsafe_buffer_pointer()
+    grad = p.grad._v
+    opt.step()
+    assert p._v.unsafe_buffer_pointer() == ptr, "the parameter's buffer is reused for its update"
+    assert not grad.is_deleted(), ".grad is read, never donated"
+    held = p._v  # a raw array referenced elsewhere must survive the step with its value
+    before = np.asarray(held).copy()
+    opt.step()
+    assert not held.is_deleted()
+    np.testing.assert_array_equal(np.asarray(held), before)
+    saved = jtorch.randn(5, requires_grad=True)
+    q = jtorch.nn.Parameter(jtorch.randn(5))
+    loss = (q * saved).sum()  # q's array is saved for backward: no donation, and torch's in-place error
+    q.grad = jtorch.ones(5)
+    jtorch.optim.SGD([q], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
 def test_step_runs_without_recording_even_with_grad_enabled():
     p = params((3,))[0]
     opt = jtorch.optim.Adam([p])

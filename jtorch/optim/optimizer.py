@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtype, compiler
+from .. import _donate, _dtype, compiler
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..autograd.graph import RemovableHandle
 from ..tensor import Tensor
@@ -148,10 +148,12 @@ def _update_one(update: Callable, p: Any, g: Any, s: dict, h: dict, opts: dict) 
     return _as_complex(np_), {k: (_as_complex(v) if v.shape == rp.shape else v) for k, v in ns.items()}
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1, 2))
-def _fused(update: Callable, static: tuple, names: tuple, params: list, grads: list, states: list,
+@functools.partial(jax.jit, static_argnums=(0, 1, 2, 3), donate_argnums=(4,))
+def _fused(update: Callable, static: tuple, names: tuple, layout: tuple, donated: list, kept: list, grads: list,
            hvec: Any) -> tuple:
     TRACE_COUNT[0] += 1
+    treedef, mask = layout
+    params, states = jax.tree_util.tree_unflatten(treedef, _donate.merge(donated, kept, mask))
     h = {n: hvec[i] for i, n in enumerate(names)}
     opts = dict(static)
     new_p, new_s = [], []
@@ -160,6 +162,40 @@ def _fused(update: Callable, static: tuple, names: tuple, params: list, grads: l
         new_p.append(np_.astype(p.dtype))
         new_s.append(ns)
     return new_p, new_s
+
+
+def _apply_fused(update: Callable, static: dict, hyper: dict, params: list, grads: list, states: list) -> list:
+    """Run ``update`` over a group in one fused call and write the results back in place.
+
+    ``states`` holds one dict per parameter whose values are Tensors (updated in place) or plain
+    values (passed in only). A parameter or state buffer that nothing else references is donated, so
+    XLA updates it in its own memory as torch's in-place kernels do. Returns the new state values
+    (raw arrays) so the caller can store entries that did not exist before.
+    """
+    tensors = [*params, *(v for s in states for v in s.values() if isinstance(v, Tensor))]
+    concrete = not any(isinstance(t._v, jax.core.Tracer) for t in params)
+    seen: dict[int, int] = {}
+    for t in tensors:
+        seen[id(t)] = seen.get(id(t), 0) + 1
+    donate = {id(t) for t in tensors
+              if concrete and seen[id(t)] == 1 and t._base is None and _donate.sole_holder(t)}
+    leaves, treedef = jax.tree_util.tree_flatten(
+        (params, states),
+        is_leaf=lambda x: isinstance(x, Tensor))
+    mask = tuple(isinstance(x, Tensor) and id(x) in donate for x in leaves)
+    values = [x._value if isinstance(x, Tensor) else x for x in leaves]
+    del leaves
+    donated, kept = _donate.split(values, mask)
+    del values
+    new_params, new_states = _fused(update, tuple(sorted(static.items())), tuple(hyper), (treedef, mask), donated,
+                                    kept, grads, _pack(hyper.values()))
+    for p, v in zip(params, new_params):
+        _rebind(p, v)
+    for s, ns in zip(states, new_states):
+        for k, v in ns.items():
+            if isinstance(s.get(k), Tensor):
+                _rebind(s[k], v)
+    return new_states
 
 
 # ------------------------------------------------------------------ the base class
@@ -312,22 +348,15 @@ class Optimizer:
                 st = self.state[p]
                 if len(st) == 0:
                     st.update(self._init_state(p, group))
-                states.append({k: v._value for k, v in st.items() if isinstance(v, Tensor)})
+                states.append({k: v for k, v in st.items() if isinstance(v, Tensor)})
             else:
                 states.append({})
-        new_params, new_states = _fused(type(self)._update, tuple(sorted(static.items())), tuple(hyper),
-                                        [p._value for p in params], [p.grad._value for p in params], states,
-                                        _pack(hyper.values()))
-        for p, v in zip(params, new_params):
-            _rebind(p, v)
+        new_states = _apply_fused(type(self)._update, static, hyper, params, [p.grad._value for p in params], states)
         if stateful:
             for p, ns in zip(params, new_states):
                 st = self.state[p]
                 for k, v in ns.items():
-                    t = st.get(k)
-                    if isinstance(t, Tensor):
-                        _rebind(t, v)
-                    else:
+                    if not isinstance(st.get(k), Tensor):
                         st[k] = Tensor._make(v)
 
     # -------------------------------------------------------------- state_dict

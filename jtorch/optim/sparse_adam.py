@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_hyper, _fused, _pack, _raw, _rebind, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _apply_fused, _check_hyper, _raw, _to_scalar, _zeros_like
 
 __all__ = ["SparseAdam", "sparse_adam", "sparse_adam_update"]
 
@@ -43,16 +43,11 @@ def sparse_adam(params: list, grads: list, exp_avgs: list, exp_avg_sqs: list, st
                 beta1: float, beta2: float, lr: float, maximize: bool) -> None:
     """torch.optim._functional.sparse_adam on dense gradients (nonzero entries = the sparse entries):
     updates ``params``, ``exp_avgs`` and ``exp_avg_sqs`` in place, in one fused call."""
-    states = [{"exp_avg": m._value, "exp_avg_sq": v._value, "step": np.float64(step)}
+    states = [{"exp_avg": m, "exp_avg_sq": v, "step": np.float64(step)}
               for m, v, step in zip(exp_avgs, exp_avg_sqs, state_steps)]
     hyper = {"lr": _to_scalar(lr), "beta1": beta1, "beta2": beta2, "eps": eps}
-    new_params, new_states = _fused(sparse_adam_update, (("maximize", bool(maximize)),), tuple(hyper),
-                                    [p._value for p in params], [_raw(g) for g in grads], states,
-                                    _pack(hyper.values()))
-    for p, m, v, np_, ns in zip(params, exp_avgs, exp_avg_sqs, new_params, new_states):
-        _rebind(p, np_)
-        _rebind(m, ns["exp_avg"])
-        _rebind(v, ns["exp_avg_sq"])
+    _apply_fused(sparse_adam_update, {"maximize": bool(maximize)}, hyper, list(params), [_raw(g) for g in grads],
+                 states)
 
 
 class SparseAdam(Optimizer):

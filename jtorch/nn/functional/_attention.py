@@ -150,14 +150,19 @@ def _neg_inf_where(mask, dtype):
 
 def _mha(query, key, value, in_w, in_b, bias_k, bias_v, out_w, out_b, kpm, attn_mask, q_w, k_w, v_w, static_k,
          static_v, num_heads, add_zero_attn, dropout_p, need_weights, average_attn_weights, is_causal, batch_first,
-         *, generator=None):
+         self_attention, *, generator=None):
+    # Computed batch-first, (B, L, E) with heads as (B, H, L, hd), whatever the input layout: XLA folds the
+    # layout transposes into the head split. ``self_attention`` (query is key is value) projects q, k, v with
+    # one matmul against the packed in_proj_weight, as torch's _in_projection_packed.
     unbatched = query.ndim == 2
     if unbatched:
-        query, key, value = query[:, None], key[:, None], value[:, None]
+        query, key, value = query[None], key[None], value[None]
         kpm = None if kpm is None else kpm[None]
-    elif batch_first:
+    elif not batch_first:
         query, key, value = (jnp.swapaxes(t, 0, 1) for t in (query, key, value))
-    L, B, E = query.shape
+    B, L, E = query.shape
+    H = num_heads
+    hd = E // H
     dt = query.dtype
     kpm = _neg_inf_where(kpm, dt)
     if is_causal and kpm is None and not need_weights:
@@ -165,54 +170,56 @@ def _mha(query, key, value, in_w, in_b, bias_k, bias_v, out_w, out_b, kpm, attn_
     else:
         attn_mask = _neg_inf_where(attn_mask, dt)
         is_causal = is_causal and kpm is None
-    hd = E // num_heads
-    if q_w is None:
-        q_w, k_w, v_w = jnp.split(in_w, 3)
-    b_q, b_k, b_v = (None, None, None) if in_b is None else jnp.split(in_b, 3)
-    q, k, v = (_mm(x, w.T) if b is None else _mm(x, w.T) + b for x, w, b in
-               ((query, q_w, b_q), (key, k_w, b_k), (value, v_w, b_v)))
-    if attn_mask is not None and attn_mask.ndim == 2:
-        attn_mask = attn_mask[None]
+    if self_attention:
+        qkv = _mm(query, in_w.T) if in_b is None else _mm(query, in_w.T) + in_b
+        q, k, v = jnp.split(qkv, 3, axis=-1)
+    else:
+        if q_w is None:
+            q_w, k_w, v_w = jnp.split(in_w, 3)
+        b_q, b_k, b_v = (None, None, None) if in_b is None else jnp.split(in_b, 3)
+        q, k, v = (_mm(x, w.T) if b is None else _mm(x, w.T) + b for x, w, b in
+                   ((query, q_w, b_q), (key, k_w, b_k), (value, v_w, b_v)))
+    if attn_mask is not None:  # (L, S) or (B*H, L, S) -> broadcastable against the (B, H, L, S) scores
+        attn_mask = attn_mask[None, None] if attn_mask.ndim == 2 else attn_mask.reshape(B, H, *attn_mask.shape[1:])
 
     def pad_last(m):
         return None if m is None else jnp.pad(m, [(0, 0)] * (m.ndim - 1) + [(0, 1)])
 
     if bias_k is not None:
-        k = jnp.concatenate([k, jnp.broadcast_to(bias_k, (1, B, E))])
-        v = jnp.concatenate([v, jnp.broadcast_to(bias_v, (1, B, E))])
+        k = jnp.concatenate([k, jnp.broadcast_to(bias_k, (B, 1, E))], axis=1)
+        v = jnp.concatenate([v, jnp.broadcast_to(bias_v, (B, 1, E))], axis=1)
         attn_mask, kpm = pad_last(attn_mask), pad_last(kpm)
-    q = jnp.swapaxes(q.reshape(L, B * num_heads, hd), 0, 1)
-    k = jnp.swapaxes(k.reshape(k.shape[0], B * num_heads, hd), 0, 1) if static_k is None else static_k
-    v = jnp.swapaxes(v.reshape(v.shape[0], B * num_heads, hd), 0, 1) if static_v is None else static_v
+
+    def heads(t):
+        return jnp.transpose(t.reshape(B, t.shape[1], H, hd), (0, 2, 1, 3))
+
+    q = heads(q)
+    k = heads(k) if static_k is None else static_k.reshape(B, H, -1, hd)
+    v = heads(v) if static_v is None else static_v.reshape(B, H, -1, hd)
     if add_zero_attn:
-        k = jnp.concatenate([k, jnp.zeros((B * num_heads, 1, hd), k.dtype)], axis=1)
-        v = jnp.concatenate([v, jnp.zeros((B * num_heads, 1, hd), v.dtype)], axis=1)
+        k = jnp.concatenate([k, jnp.zeros((B, H, 1, hd), k.dtype)], axis=2)
+        v = jnp.concatenate([v, jnp.zeros((B, H, 1, hd), v.dtype)], axis=2)
         attn_mask, kpm = pad_last(attn_mask), pad_last(kpm)
-    S = k.shape[1]
+    S = k.shape[2]
     if kpm is not None:
-        kpm = jnp.broadcast_to(kpm.reshape(B, 1, 1, S), (B, num_heads, 1, S)).reshape(B * num_heads, 1, S)
+        kpm = kpm.reshape(B, 1, 1, S)
         attn_mask = kpm if attn_mask is None else attn_mask + kpm
     if need_weights:  # explicit weights, with a plain softmax: a fully masked row gives NaN, as torch's
         w = _mm(q * math.sqrt(1.0 / float(hd)), jnp.swapaxes(k, -2, -1))
         if attn_mask is not None:
             w = w + attn_mask
         w = _dropout(jax.nn.softmax(w, axis=-1), generator, dropout_p)
-        out = jnp.swapaxes(_mm(w, v), 0, 1).reshape(L * B, E)
-        w = w.reshape(B, num_heads, L, S)
+        out = _mm(w, v)
         if average_attn_weights:
             w = w.mean(axis=1)
     else:
-        if attn_mask is not None:
-            attn_mask = attn_mask[None] if attn_mask.shape[0] == 1 else attn_mask.reshape(B, num_heads, -1, S)
-        out = _attend(q.reshape(B, num_heads, L, hd), k.reshape(B, num_heads, S, hd), v.reshape(B, num_heads, S, hd),
-                      attn_mask, dropout_p, is_causal, None, generator=generator)
-        out = jnp.transpose(out, (2, 0, 1, 3)).reshape(B * L, E)
+        out = _attend(q, k, v, attn_mask, dropout_p, is_causal, None, generator=generator)
         w = None
+    out = jnp.transpose(out, (0, 2, 1, 3)).reshape(B, L, E)
     out = _mm(out, out_w.T) if out_b is None else _mm(out, out_w.T) + out_b
-    out = out.reshape(L, B, out.shape[-1])
     if unbatched:
-        out, w = out[:, 0], (None if w is None else w[0])
-    elif batch_first:
+        out, w = out[0], (None if w is None else w[0])
+    elif not batch_first:
         out = jnp.swapaxes(out, 0, 1)
     return (out,) if w is None else (out, w)
 
@@ -221,7 +228,7 @@ _MHA_ARGS = ("Tensor query, Tensor key, Tensor value, Tensor? in_proj_weight, Te
              "Tensor? bias_v, Tensor out_proj_weight, Tensor? out_proj_bias, Tensor? key_padding_mask, "
              "Tensor? attn_mask, Tensor? q_proj_weight, Tensor? k_proj_weight, Tensor? v_proj_weight, Tensor? static_k, "
              "Tensor? static_v, int num_heads, bool add_zero_attn, float dropout_p, bool need_weights, "
-             "bool average_attn_weights, bool is_causal, bool batch_first")
+             "bool average_attn_weights, bool is_causal, bool batch_first, bool self_attention")
 _mha_op = op(f"_multi_head_attention({_MHA_ARGS}) -> Tensor[]", function=False, method=False, out=False)(_mha)
 _mha_dropout_op = op(f"_multi_head_attention_dropout({_MHA_ARGS}, *, Generator? generator=None) -> Tensor[]",
                      function=False, method=False, out=False)(_mha)
@@ -364,10 +371,11 @@ def _multi_head_attention(query, key, value, embed_dim_to_check, num_heads, in_p
             raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_type_name(x.dtype)} and "
                                f"{_type_name(w.dtype)}")
     dropout_p = float(dropout_p) if training else 0.0
+    self_attention = query is key and key is value and in_proj_weight is not None
     args = (query, key, value, in_proj_weight, in_proj_bias, bias_k, bias_v, out_proj_weight, out_proj_bias,
             key_padding_mask, attn_mask, q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v, num_heads,
             bool(add_zero_attn), dropout_p, bool(need_weights), bool(average_attn_weights), bool(is_causal),
-            bool(batch_first))
+            bool(batch_first), self_attention)
     result = _mha_dropout_op(*args) if dropout_p > 0 else _mha_op(*args)
     return result[0], (result[1] if need_weights else None)
 
