@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import optax  # noqa: E402
 
 import jtorch  # noqa: E402
-from _timing import table  # noqa: E402
+from _timing import interleaved, table  # noqa: E402
 
 try:
     import torch
@@ -211,29 +211,6 @@ def _targets(name, shape, rng):
 
 
 # ------------------------------------------------------------------ timing
-def _interleaved(runs: dict, rounds: int, per_round: int) -> dict:
-    """Milliseconds per step of each (step, sync) in ``runs``, timed in alternating rounds of
-    ``per_round`` steps in a rotating order, so a slow patch of the machine, or threads still spinning
-    after the variant before, hit every variant alike."""
-    for step, sync in runs.values():  # warm-up: compilation and first allocations
-        step()
-        step()
-        sync()
-    out: dict = {k: [] for k in runs}
-    keys = list(runs)
-    for r in range(rounds):
-        for k in keys[r % len(keys):] + keys[:r % len(keys)]:  # each variant takes every position in turn
-            step, sync = runs[k]
-            n = per_round if k != "jtorch eager" else 1
-            time.sleep(0.05)  # let the previous variant's worker threads (torch's OpenMP pool) go idle
-            t0 = time.perf_counter()
-            for _ in range(n):
-                step()
-            sync()
-            out[k].append((time.perf_counter() - t0) * 1e3 / n)
-    return out
-
-
 def run_workload(key, desc, build, opt_name, shape, args) -> list:
     rng = np.random.default_rng(0)
     x_np = rng.standard_normal(shape).astype(np.float32)
@@ -313,7 +290,7 @@ def run_workload(key, desc, build, opt_name, shape, args) -> list:
         if args.torch_compile:
             runs["torch.compile"] = (torch.compile(tstep), tsync)
 
-    times = _interleaved(runs, args.rounds, args.steps)
+    times = interleaved(runs, args.rounds, args.steps, single={"jtorch eager"})
 
     def fmt(k):
         v = times.get(k)

@@ -564,6 +564,14 @@ def _f64(x: Any) -> Any:
     return jnp.asarray(x, jnp.float64)
 
 
+def _fresh(*xs: Any) -> tuple:
+    """The same arrays, as values XLA may not merge with their other uses. An update that needs one
+    cheap elementwise intermediate in two outputs (the decayed gradient in both the momentum buffer and
+    the parameter) recomputes it from ``_fresh`` inputs: each output is then one pass over memory,
+    instead of XLA writing the intermediate to a temporary buffer and reading it back."""
+    return jax.lax.optimization_barrier(xs)
+
+
 def _lerp(a: Any, b: Any, w: Any) -> Any:
     """torch's ``a.lerp_(b, w)`` for a scalar weight (w already in a's dtype)."""
     small = jnp.abs(w) < 0.5

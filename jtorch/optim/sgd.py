@@ -6,7 +6,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_hyper, _check_impl_flags, _nonzero
+from .optimizer import Optimizer, _fresh, _check_hyper, _check_impl_flags, _nonzero
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -15,17 +15,22 @@ def sgd_update(p, g, s, h, *, momentum: bool, nesterov: bool, maximize: bool, de
     """One parameter's SGD step. ``h``: lr, momentum, dampening, weight_decay (float64 scalars)."""
     def c(x):
         return jnp.asarray(x, p.dtype)
-    if maximize:
-        g = -g
-    if decay:
-        g = g + c(h["weight_decay"]) * p
+
+    def direction(p, g):  # the gradient with maximize and weight decay applied
+        if maximize:
+            g = -g
+        return g + c(h["weight_decay"]) * p if decay else g
+    d = direction(p, g)
     if momentum:
         buf = s.get("momentum_buffer")
         # the first step copies the gradient into the buffer (torch: buf = grad.clone())
-        buf = g if buf is None else buf * c(h["momentum"]) + c(1 - h["dampening"]) * g
+        buf = d if buf is None else buf * c(h["momentum"]) + c(1 - h["dampening"]) * d
         s = {"momentum_buffer": buf}
-        g = g + c(h["momentum"]) * buf if nesterov else buf
-    return p + c(-h["lr"]) * g, s
+        if nesterov:  # the same d, recomputed inside the parameter's update rather than stored (see _fresh)
+            d = (direction(*_fresh(p, g)) if decay or maximize else d) + c(h["momentum"]) * buf
+        else:
+            d = buf
+    return p + c(-h["lr"]) * d, s
 
 
 class SGD(Optimizer):
