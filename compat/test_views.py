@@ -390,3 +390,29 @@ def test_view_ops_under_jit():
         y.view(-1)[3:5] = -1.0
         return y, y.diagonal(), y.as_strided((2,), (2,), 1), y.expand(2, 4, 3).sum(0)
     assert_jit_matches(f, jtorch.arange(12.0).reshape(4, 3))
+
+
+VERSION_SCRIPTS = {
+    "factories": lambda m: [m.randn(3)._version, m.rand(3)._version, m.randint(0, 5, (3,))._version,
+                            m.randperm(4)._version, m.normal(0.0, 1.0, (3,))._version,
+                            m.bernoulli(m.full((3,), 0.5))._version, m.randn_like(m.ones(2))._version,
+                            m.zeros(2)._version],
+    "view write": lambda m: (lambda x: (lambda y: (y.add_(1), [y._version, x._version])[1])(x[0]))(m.zeros(3, 3)),
+    "detach write": lambda m: (lambda x: (lambda d: (d.mul_(2), [d._version, x._version,
+                                                                  float(x.sum())])[1])(x.detach()))(m.ones(3)),
+    "data write": lambda m: (lambda x: (lambda d: (d.add_(1), [d._version, x._version, float(x.sum())])[1])(x.data))(
+        m.ones(3, requires_grad=True)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VERSION_SCRIPTS))
+def test_version_counters(name):
+    assert VERSION_SCRIPTS[name](jtorch) == VERSION_SCRIPTS[name](torch)
+
+
+def test_detach_shares_the_array():
+    x = jtorch.randn(100, 100)
+    d = x.detach()
+    assert d._value is x._value  # no copy: detach is O(1) as in torch
+    d.add_(1)
+    np.testing.assert_array_equal(x.numpy(), d.numpy())

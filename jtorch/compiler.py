@@ -426,7 +426,11 @@ class CompiledFunction:
         written = plan.written
         if written is None:
             written = plan.written = {id(t) for t in plan.out_tensors}
-        return tuple(id(t) in written and t._base is None and _donate.sole_holder(t) for t in plan.tensors)
+        mask = tuple(id(t) in written for t in plan.tensors)
+        # all or nothing: at most two programs per plan (see optim.optimizer._apply_fused)
+        if all(t._base is None and _donate.sole_holder(t) for t, m in zip(plan.tensors, mask) if m):
+            return mask
+        return (False,) * len(plan.tensors)
 
     def _run(self, plan: _Plan, arg_tensors: list) -> Any:
         # canonical dtypes, so one plan's program is traced exactly once

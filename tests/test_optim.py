@@ -33,7 +33,7 @@ def set_grads(ps, seed=1, value=None):
 
 
 def values(ps):
-    return [np.asarray(p.detach()._value) for p in ps]
+    return [np.array(p.detach()._value, copy=True) for p in ps]
 
 
 # ------------------------------------------------------------------ one compiled program, dynamic hyper-parameters
@@ -145,6 +145,22 @@ def test_step_donates_only_buffers_nothing_else_holds(name):
     jtorch.optim.SGD([q], lr=0.1).step()
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+def test_holding_an_array_switches_donation_off_with_at_most_one_more_program():
+    ps = params((4, 4), (4,))
+    opt = jtorch.optim.Adam(ps)
+    set_grads(ps)
+    opt.step()
+    n = TRACE_COUNT[0]
+    view = ps[0].detach().numpy()  # a numpy view of the parameter's buffer pins the array: no donation
+    before = view.copy()
+    opt.step()
+    np.testing.assert_array_equal(view, before)
+    del view
+    for _ in range(3):
+        opt.step()
+    assert TRACE_COUNT[0] <= n + 1
 
 
 def test_step_runs_without_recording_even_with_grad_enabled():

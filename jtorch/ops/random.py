@@ -460,6 +460,7 @@ def _sampled(shape: tuple, dt: _dtype.dtype, device: Any, requires_grad: bool, l
     _check_layout(layout)
     t = creation._filled(shape, 0, dt, device, False)
     fill(t)
+    t._vc = None  # a fresh tensor: version 0, as torch's factories (the fill is not a user's write)
     return _into(_requires_grad(t, requires_grad), out)
 
 
@@ -673,6 +674,7 @@ def bernoulli(input: Tensor, p: Any = None, *, generator=None, out=None) -> Tens
                else _not_implemented("bernoulli_tensor_cpu_p_", input.dtype))
     t = creation.empty_like(input)
     t.bernoulli_(input if p is None else p, generator=generator)
+    t._vc = None  # a fresh tensor: version 0
     return _into(t, out)
 
 

@@ -579,6 +579,7 @@ def alias(x):
 
 
 detach._op.detaches = True
+detach._op.identity = True
 
 
 def alias_data(t: Tensor) -> Tensor:

@@ -177,8 +177,10 @@ def _apply_fused(update: Callable, static: dict, hyper: dict, params: list, grad
     seen: dict[int, int] = {}
     for t in tensors:
         seen[id(t)] = seen.get(id(t), 0) + 1
-    donate = {id(t) for t in tensors
-              if concrete and seen[id(t)] == 1 and t._base is None and _donate.sole_holder(t)}
+    # all or nothing, so a group has at most two programs (a user holding one array for a while, e.g.
+    # through ``p.numpy()``, switches donation off for those steps instead of compiling a third variant)
+    donate = {id(t) for t in tensors} if concrete and all(
+        seen[id(t)] == 1 and t._base is None and _donate.sole_holder(t) for t in tensors) else set()
     leaves, treedef = jax.tree_util.tree_flatten(
         (params, states),
         is_leaf=lambda x: isinstance(x, Tensor))
