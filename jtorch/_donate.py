@@ -3,8 +3,9 @@
 A jax.Array is immutable, so jtorch tensors may share one freely (a detached alias that has not been
 re-read, a tensor saved for backward, a raw array the user took with ``.jax()``). Donating a shared
 buffer would delete it under its other holders, so an array is donated only when its tensor is its
-sole Python holder, which CPython's reference count says exactly. Anything else is passed normally:
-never a wrong answer, at worst a copy.
+sole Python holder, which CPython's reference count says exactly. A shared array is copied and the
+copy donated, so the set of donated inputs (and with it the compiled program) never depends on who
+else happens to hold an array: never a wrong answer, never a recompile, at worst a copy.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 
 
 def _refs(t: Any) -> int:
@@ -50,3 +52,13 @@ def merge(donated: list, kept: list, mask: tuple) -> list:
     """The inverse of ``split``."""
     d, k = iter(donated), iter(kept)
     return [next(d) if m else next(k) for m in mask]
+
+
+def own_value(t: Any, seen: set) -> Any:
+    """The array to donate for tensor ``t``: its own when nothing else holds it (and ``t`` was not
+    already donated in this call, tracked in ``seen``), else a private copy."""
+    first = id(t) not in seen
+    seen.add(id(t))
+    if first and t._base is None and sole_holder(t):
+        return t._v
+    return jnp.copy(t._value)

@@ -37,9 +37,9 @@ from .tensor import Tensor
 __all__ = ["compile", "is_compiling", "reset", "CompiledFunction"]
 
 cache_size_limit = 8  # like torch._dynamo.config.cache_size_limit: warn past this many compilations
-# Donate the buffers of state a compiled step overwrites (parameters, grads, optimizer state) when no
-# other object holds them, so XLA updates them in place and memory does not double. CompiledFunction's
-# ``donate`` argument overrides this per function.
+# Donate the buffers of state a compiled step overwrites (parameters, grads, optimizer state), so XLA
+# updates them in place and memory does not double; a buffer something else holds is donated as a copy
+# (see _donate). CompiledFunction's ``donate`` argument overrides this per function.
 donate_state = True
 _PLANS_PER_SIGNATURE = 4  # plans kept per input signature (differing in state layout or train/eval)
 
@@ -420,17 +420,16 @@ class CompiledFunction:
         return ex
 
     def _donation_mask(self, plan: _Plan) -> tuple:
-        """Which state inputs to donate: those the step overwrites and nothing else holds (see _donate)."""
+        """Which state inputs to donate: the slots the step overwrites. The mask is read off the layout
+        of the calls after this one (``next_tensors``), so the first call, whose old ``.grad`` tensors
+        are replaced rather than overwritten, uses the same program as every later one."""
         if self._donate is False or (self._donate is None and not donate_state):
             return (False,) * len(plan.tensors)
         written = plan.written
         if written is None:
             written = plan.written = {id(t) for t in plan.out_tensors}
-        mask = tuple(id(t) in written for t in plan.tensors)
-        # all or nothing: at most two programs per plan (see optim.optimizer._apply_fused)
-        if all(t._base is None and _donate.sole_holder(t) for t, m in zip(plan.tensors, mask) if m):
-            return mask
-        return (False,) * len(plan.tensors)
+        layout = plan.next_tensors if plan.stable and len(plan.next_tensors) == len(plan.tensors) else plan.tensors
+        return tuple(id(t) in written for t in layout)
 
     def _run(self, plan: _Plan, arg_tensors: list) -> Any:
         # canonical dtypes, so one plan's program is traced exactly once
@@ -443,7 +442,12 @@ class CompiledFunction:
             plan.out_tree_jaxpr = jax.tree_util.tree_structure(shapes)
             del vals
         mask = self._donation_mask(plan)
-        donated, kept = _donate.split([t._v for t in plan.tensors], mask)
+        seen: set = set()
+        written = plan.written or ()
+        # a donated slot gets the tensor's own array when the step overwrites that very tensor and
+        # nothing else holds it; otherwise (a replaced old .grad, a shared array) a copy
+        donated, kept = _donate.split([(_donate.own_value(t, seen) if id(t) in written else jnp.copy(t._value))
+                                       if m else t._v for t, m in zip(plan.tensors, mask)], mask)
         new_state, new_gen, out_vals = self._executable(plan, mask)(donated, kept, gen_vals, hyper_vals, arg_vals)
         del donated
         for t, v in zip(plan.out_tensors, new_state):

@@ -168,24 +168,18 @@ def _apply_fused(update: Callable, static: dict, hyper: dict, params: list, grad
     """Run ``update`` over a group in one fused call and write the results back in place.
 
     ``states`` holds one dict per parameter whose values are Tensors (updated in place) or plain
-    values (passed in only). A parameter or state buffer that nothing else references is donated, so
-    XLA updates it in its own memory as torch's in-place kernels do. Returns the new state values
+    values (passed in only). Parameter and state buffers are donated, so XLA updates them in their own
+    memory as torch's in-place kernels do (a buffer something else holds is copied first, see
+    ``_donate``); ``grads`` are only read. Returns the new state values
     (raw arrays) so the caller can store entries that did not exist before.
     """
-    tensors = [*params, *(v for s in states for v in s.values() if isinstance(v, Tensor))]
+    leaves, treedef = jax.tree_util.tree_flatten((params, states), is_leaf=lambda x: isinstance(x, Tensor))
     concrete = not any(isinstance(t._v, jax.core.Tracer) for t in params)
-    seen: dict[int, int] = {}
-    for t in tensors:
-        seen[id(t)] = seen.get(id(t), 0) + 1
-    # all or nothing, so a group has at most two programs (a user holding one array for a while, e.g.
-    # through ``p.numpy()``, switches donation off for those steps instead of compiling a third variant)
-    donate = {id(t) for t in tensors} if concrete and all(
-        seen[id(t)] == 1 and t._base is None and _donate.sole_holder(t) for t in tensors) else set()
-    leaves, treedef = jax.tree_util.tree_flatten(
-        (params, states),
-        is_leaf=lambda x: isinstance(x, Tensor))
-    mask = tuple(isinstance(x, Tensor) and id(x) in donate for x in leaves)
-    values = [x._value if isinstance(x, Tensor) else x for x in leaves]
+    # every parameter and state tensor is donated; a shared array is donated as a copy (see _donate)
+    mask = tuple(concrete and isinstance(x, Tensor) for x in leaves)
+    seen: set = set()
+    values = [_donate.own_value(x, seen) if m else (x._value if isinstance(x, Tensor) else x)
+              for x, m in zip(leaves, mask)]
     del leaves
     donated, kept = _donate.split(values, mask)
     del values
