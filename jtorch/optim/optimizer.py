@@ -6,7 +6,8 @@ the update over all parameters of a group that have a gradient in ONE ``jax.jit`
 ``lr`` or ``betas`` never recompiles; only options that change the shape of the computation or of the
 state (``amsgrad``, ``nesterov``, ``momentum != 0``, ``weight_decay != 0``, ...) are static. The same
 code runs when the tensors hold tracers (inside ``jax.jit`` / ``jtorch.compile``): the fused call then
-inlines into the outer program.
+inlines into the outer program. Eagerly, the parameter and state buffers are donated to the call, so XLA
+updates them in place (``jtorch/_donate.py`` says when a buffer is copied first).
 
 NOTE: a Tensor hyper-parameter (``lr=torch.tensor(0.01)``) is read as a float64 number. torch does part
 of the scalar arithmetic on such a tensor in its own dtype (float32), so with float64 parameters the two
