@@ -672,10 +672,8 @@ def bernoulli(input: Tensor, p: Any = None, *, generator=None, out=None) -> Tens
     if p is None and not input.dtype.is_floating_point:
         raise (_not_implemented("bernoulli_tensor_cpu_self_", input.dtype) if input.dtype.is_complex
                else _not_implemented("bernoulli_tensor_cpu_p_", input.dtype))
-    t = creation.empty_like(input)
-    t.bernoulli_(input if p is None else p, generator=generator)
-    t._vc = None  # a fresh tensor: version 0
-    return _into(t, out)
+    return _into(_like(input, None, None, False, None,
+                       lambda t: t.bernoulli_(input if p is None else p, generator=generator)), out)
 
 
 @tensor_method("bernoulli")
