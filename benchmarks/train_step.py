@@ -171,9 +171,10 @@ def jax_forward(name: str, nlayers: int, nhead: int):
             i, f, gg, o = jnp.split(g, 4, -1)
             c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(gg)
             h = jax.nn.sigmoid(o) * jnp.tanh(c)
-            return (h, c), None
-        (h, _), _ = jax.lax.scan(cell, (h0, h0), jnp.swapaxes(x, 0, 1))
-        return _linear(p, "head", h)
+            return (h, c), h
+        # the whole output sequence, as nn.LSTM (and flax's nn.RNN) return it; the head reads its last step
+        _, out = jax.lax.scan(cell, (h0, h0), jnp.swapaxes(x, 0, 1))
+        return _linear(p, "head", jnp.swapaxes(out, 0, 1)[:, -1])
 
     def encoder_f(p, x):
         seq = x.shape[1]
