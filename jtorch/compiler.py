@@ -8,7 +8,8 @@ globals it names (and the functions those name), bound ``self`` and its argument
 their parameters, buffers and the parameters' ``.grad``; optimizers their state tensors and each
 group's ``lr``; generators their key and counter. That state is passed into the jitted program as
 arrays, the function runs with tracers inside the Tensors, and the new state comes back and is written
-into the same Python objects. The plan (which tensors, in which order) is cached per input signature
+into the same Python objects; only a ``.grad`` the step replaces (``zero_grad(set_to_none=True)`` then
+``backward``) is bound to a new Tensor on each call, as eager backward does. The plan (which tensors, in which order) is cached per input signature
 and checked with cheap identity guards on every call, so a steady-state call only gathers arrays,
 calls the executable and rebinds the results.
 
@@ -226,6 +227,10 @@ class _Plan:
     out_tensors: list = dataclasses.field(default_factory=list)  # state tensors written, in output order
     out_generators: list = dataclasses.field(default_factory=list)
     grads: list = dataclasses.field(default_factory=list)        # (tensor, its .grad after the step)
+    # grads the step replaces (set_to_none, then backward): (output index, owner, input index next call,
+    # index of the owner's .grad guard). Each call binds them to new Tensor objects, as eager backward does.
+    fresh: list = dataclasses.field(default_factory=list)
+    write_back: list = dataclasses.field(default_factory=list)   # (output index, tensor) of the others
     before: list = dataclasses.field(default_factory=list)
     after: list = dataclasses.field(default_factory=list)
     out_tree: Any = None
@@ -273,6 +278,29 @@ def _gen_state(g: Any) -> tuple:
     if c.__class__ is not _ArrayImpl or c.dtype != jnp.int64:
         c = g._counter = jnp.asarray(c, jnp.int64)
     return k, c
+
+
+def _find_fresh_grads(plan: _Plan, entry_grads: dict) -> None:
+    """Split the traced step's outputs into tensors written back in place and ``.grad`` tensors the step
+    replaced (``zero_grad(set_to_none=True)`` then ``backward``). Eager backward binds a new Tensor
+    object there, and a reference to the old ``.grad`` keeps the old values, so each call binds new
+    objects too. A grad that other state also refers to keeps the in-place write-back."""
+    out_pos = {id(t): i for i, t in enumerate(plan.out_tensors)}
+    next_pos = {id(t): j for j, t in enumerate(plan.next_tensors)}
+    expected: dict = {}
+    for n, (_, _, obj) in enumerate(plan.guards):
+        expected.setdefault(id(obj), []).append(n)
+    plan.fresh, kept, fresh_ids = [], [], set()
+    for t, g in plan.grads:
+        refs = expected.get(id(g), [])
+        if (g is not None and g is not entry_grads.get(id(t)) and id(g) in out_pos and id(g) in next_pos
+                and len(refs) == 1 and plan.guards[refs[0]][0] is t.__dict__):
+            plan.fresh.append((out_pos[id(g)], t, next_pos[id(g)], refs[0]))
+            fresh_ids.add(id(g))
+        else:
+            kept.append((t, g))
+    plan.grads = kept
+    plan.write_back = [(i, t) for i, t in enumerate(plan.out_tensors) if id(t) not in fresh_ids]
 
 
 def _signature(w: _Walker, arg_ids: set) -> tuple:
@@ -377,6 +405,7 @@ class CompiledFunction:
                 arg_ids = {id(x) for x in leaves}
                 plan.next_tensors = [t for t in w2.tensors if id(t) not in arg_ids]
                 plan.stable = _signature(w2, arg_ids) == pre_signature
+                _find_fresh_grads(plan, {id(t): grad for t, _, _, _, grad in saved})
                 plan.before, plan.after = trace.before, trace.after
                 out_leaves, plan.out_tree = jax.tree_util.tree_flatten(out, is_leaf=lambda x: isinstance(x, Tensor))
                 out_vals, plan.out_consts = [], []
@@ -428,8 +457,10 @@ class CompiledFunction:
         written = plan.written
         if written is None:
             written = plan.written = {id(t) for t in plan.out_tensors}
-        layout = plan.next_tensors if plan.stable and len(plan.next_tensors) == len(plan.tensors) else plan.tensors
-        return tuple(id(t) in written for t in layout)
+        if plan.stable and len(plan.next_tensors) == len(plan.tensors):
+            fresh = {j for _, _, j, _ in plan.fresh}  # a replaced .grad is never overwritten: not donated
+            return tuple(id(t) in written and j not in fresh for j, t in enumerate(plan.next_tensors))
+        return tuple(id(t) in written for t in plan.tensors)
 
     def _run(self, plan: _Plan, arg_tensors: list) -> Any:
         # canonical dtypes, so one plan's program is traced exactly once
@@ -450,12 +481,17 @@ class CompiledFunction:
                                        if m else t._v for t, m in zip(plan.tensors, mask)], mask)
         new_state, new_gen, out_vals = self._executable(plan, mask)(donated, kept, gen_vals, hyper_vals, arg_vals)
         del donated
-        for t, v in zip(plan.out_tensors, new_state):
-            t._v = v
+        for i, t in plan.write_back:
+            t._v = new_state[i]
             t._sv += 1
             t._node = None
         for t, g in plan.grads:
             t._grad = g
+        for i, owner, j, guard in plan.fresh:
+            g = owner._grad = Tensor._make(new_state[i])
+            plan.next_tensors[j] = g
+            if guard is not None:
+                plan.guards[guard] = (owner.__dict__, "_grad", g)
         plan.tensors = plan.next_tensors
         for g, (k, c) in zip(plan.out_generators, new_gen):
             g._key, g._counter = k, c

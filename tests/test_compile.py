@@ -310,3 +310,57 @@ def test_held_arrays_never_add_programs():
     step(x, y)
     plans = [p for ps in step._plans.values() for p in ps]
     assert all(len(p.executables) == 1 for p in plans)
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_grad_objects_follow_eager(set_to_none):
+    # set_to_none: backward binds a new .grad, and a reference to the old one keeps the old values;
+    # zeroing in place: the same .grad object is zeroed and accumulated into, its values change
+    results = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        model = nn.Linear(4, 3)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        x, y = _data()
+
+        def step():
+            opt.zero_grad(set_to_none=set_to_none)
+            (model(x) - y[:, None].float()).pow(2).mean().backward()
+            opt.step()
+        fn = torch.compile(step) if compiled else step
+        fn()
+        seen = []
+        for _ in range(3):
+            old, old_vals = model.weight.grad, model.weight.grad.numpy().copy()
+            fn()
+            seen.append((model.weight.grad is old, bool(np.array_equal(old.numpy(), old_vals))))
+        results.append(seen)
+        if compiled:
+            assert all(len(p.executables) == 1 for ps in fn._plans.values() for p in ps)
+            assert fn.compilations == 2  # the first call's layout (no grads, no state yet), then the steady one
+    assert results[1] == results[0]
+    assert results[0][0] == ((False, True) if set_to_none else (True, False))
+
+
+def test_grad_kept_in_other_state_is_written_in_place():
+    # a .grad the step also stores elsewhere (here on the module) stays one object, updated every call
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = _data()
+
+    def step():
+        opt.zero_grad()
+        (model(x) - y[:, None].float()).pow(2).mean().backward()
+        model.last_grad = model.weight.grad
+        opt.step()
+    eager_model = copy.deepcopy(model)
+    eager_opt = torch.optim.SGD(eager_model.parameters(), lr=0.1)
+    fn = torch.compile(step)
+    for _ in range(3):
+        fn()
+        eager_opt.zero_grad()
+        (eager_model(x) - y[:, None].float()).pow(2).mean().backward()
+        eager_opt.step()
+        assert model.last_grad is model.weight.grad
+        np.testing.assert_allclose(model.last_grad.numpy(), eager_model.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
