@@ -364,3 +364,33 @@ def test_grad_kept_in_other_state_is_written_in_place():
         eager_opt.step()
         assert model.last_grad is model.weight.grad
         np.testing.assert_allclose(model.last_grad.numpy(), eager_model.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_first_call_on_fresh_state_compiles_as_run_once(monkeypatch):
+    # the first call creates grads and optimizer state, so its program runs exactly once: on CPU it is
+    # compiled without LLVM optimizations; the steady-state program gets the default options
+    import jax
+
+    from jtorch import compiler
+    options = []
+    real_jit = jax.jit
+
+    def spy(fn, **kw):
+        if getattr(fn, "__name__", "") == "run":
+            options.append(kw.get("compiler_options"))
+        return real_jit(fn, **kw)
+    monkeypatch.setattr(compiler.jax, "jit", spy)
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    opt = torch.optim.Adam(model.parameters(), lr=0.1)
+    x, y = _data()
+    step = torch.compile(_make_step(model, opt))
+    losses = [float(step(x, y)) for _ in range(3)]
+    monkeypatch.undo()
+    once = compiler._RUN_ONCE_OPTIONS if jax.default_backend() == "cpu" else None
+    assert options == [once, None]
+    torch.manual_seed(0)
+    eager_model = nn.Linear(4, 3)
+    eager_opt = torch.optim.Adam(eager_model.parameters(), lr=0.1)
+    eager = _make_step(eager_model, eager_opt)
+    np.testing.assert_allclose(losses, [float(eager(x, y)) for _ in range(3)], rtol=1e-6)
