@@ -9,9 +9,9 @@ their parameters, buffers and the parameters' ``.grad``; optimizers their state 
 group's ``lr``; generators their key and counter. That state is passed into the jitted program as
 arrays, the function runs with tracers inside the Tensors, and the new state comes back and is written
 into the same Python objects; only a ``.grad`` the step replaces (``zero_grad(set_to_none=True)`` then
-``backward``) is bound to a new Tensor on each call, as eager backward does. The plan (which tensors, in which order) is cached per input signature
-and checked with cheap identity guards on every call, so a steady-state call only gathers arrays,
-calls the executable and rebinds the results.
+``backward``) is bound to a new Tensor on each call, as eager backward does. The plan (which tensors,
+in which order) is cached per input signature and checked with cheap identity guards on every call, so
+a steady-state call only gathers arrays, calls the executable and rebinds the results.
 
 What stays in Python: ``LRScheduler.step()`` inside a compiled function is not traced; it runs on the
 host around the program (before it when it came before ``optimizer.step()``, else after), exactly as in
@@ -496,8 +496,7 @@ class CompiledFunction:
         for i, owner, j, guard in plan.fresh:
             g = owner._grad = Tensor._make(new_state[i])
             plan.next_tensors[j] = g
-            if guard is not None:
-                plan.guards[guard] = (owner.__dict__, "_grad", g)
+            plan.guards[guard] = (owner.__dict__, "_grad", g)
         plan.tensors = plan.next_tensors
         for g, (k, c) in zip(plan.out_generators, new_gen):
             g._key, g._counter = k, c
